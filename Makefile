@@ -1,0 +1,57 @@
+# Deriva build entry points. `make test` and `make run` install what they need and are safe
+# to re-run: each install step is skipped when its result is already up to date.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := librust-blake3-dev librust-rayon-dev librust-libm-dev b3sum libfuse2 fuse \
+                protobuf-compiler pkg-config python3
+NATIVE_SRC := $(wildcard native/src/*.rs) native/Cargo.toml native/.cargo/config.toml native/package.json
+NATIVE_LIB := native/deriva.linux-x64-gnu.node
+TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
+
+.PHONY: help setup apt npm native build test lint bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: apt npm native ## install apt packages, npm dependencies, build the native addon
+
+apt: ## install the Debian packages the build and tests use (skipped when present)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if ! command -v cargo >/dev/null; then missing="$$missing cargo rustc"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq $$missing; \
+	fi
+
+npm: node_modules/.package-lock.json ## npm ci (skipped when package-lock.json is unchanged)
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+native: $(NATIVE_LIB) ## build the Rust addon
+
+$(NATIVE_LIB): $(NATIVE_SRC) node_modules/.package-lock.json
+	cd native && npx napi build --platform --release
+
+build: setup dist/.stamp ## compile TypeScript to dist/
+
+dist/.stamp: $(TS_SRC) tsconfig.json tsconfig.build.json
+	npx tsc -p tsconfig.build.json
+	@touch $@
+
+test: build ## run the whole test suite (installs what it needs first)
+	npx tap
+
+lint: setup ## strict type check and clippy
+	npx tsc --noEmit
+	cd native && cargo clippy --release -- -D warnings
+
+bench: build ## run the benchmarks; prints ratios against side-by-side baselines
+	node --expose-gc dist/bench/main.js
+
+clean: ## remove build outputs (keeps node_modules)
+	rm -rf dist native/target $(NATIVE_LIB)

@@ -1,0 +1,89 @@
+/**
+ * The one typed error family of Deriva. Every failure a caller can act on is a subclass of
+ * {@link DerivaError} with a stable `code`; the api layer maps codes to gRPC status, the fuse
+ * layer to errno, the CLI prints the message. `name` is derived from the class, never typed twice.
+ */
+
+/** Stable, machine-readable error codes. Never renumber or rename: clients match on them. */
+export type ErrorCode =
+  | 'INVALID_ADDRESS'
+  | 'AMBIGUOUS_PREFIX'
+  | 'NOT_FOUND'
+  | 'DECODE'
+  | 'UNKNOWN_FUNCTION'
+  | 'BAD_PARAM'
+  | 'INPUT_COUNT'
+  | 'FUNCTION_FAILED'
+  | 'STORE'
+  | 'INTEGRITY';
+
+/** Base class: a message for humans, a code for programs, and the underlying cause kept. */
+export abstract class DerivaError extends Error {
+  abstract readonly code: ErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** A string or byte array that is not a well-formed content address. */
+export class InvalidAddressError extends DerivaError {
+  readonly code = 'INVALID_ADDRESS';
+}
+
+/** A hex prefix that matches more than one known address. */
+export class AmbiguousPrefixError extends DerivaError {
+  readonly code = 'AMBIGUOUS_PREFIX';
+}
+
+/** An address (or prefix) the store does not know. */
+export class NotFoundError extends DerivaError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** Bytes that are not the canonical DCF encoding of a recipe. */
+export class DecodeError extends DerivaError {
+  readonly code = 'DECODE';
+}
+
+/** A recipe names a function (or version) the registry does not have. */
+export class UnknownFunctionError extends DerivaError {
+  readonly code = 'UNKNOWN_FUNCTION';
+}
+
+/** A recipe parameter is missing, unknown, of the wrong type, or out of range. */
+export class BadParamError extends DerivaError {
+  readonly code = 'BAD_PARAM';
+
+  constructor(
+    readonly param: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`param '${param}': ${message}`, options);
+  }
+}
+
+/** A recipe has fewer or more inputs than its function accepts. */
+export class InputCountError extends DerivaError {
+  readonly code = 'INPUT_COUNT';
+}
+
+/** A function threw while materializing a recipe; the message names recipe and function. */
+export class FunctionFailedError extends DerivaError {
+  readonly code = 'FUNCTION_FAILED';
+}
+
+/** The store could not be opened, read or written. */
+export class StoreError extends DerivaError {
+  readonly code = 'STORE';
+}
+
+/** Stored bytes do not match their address. */
+export class IntegrityError extends DerivaError {
+  readonly code = 'INTEGRITY';
+}
