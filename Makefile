@@ -51,7 +51,7 @@ lint: setup ## strict type check and clippy
 	cd native && cargo clippy --release -- -D warnings
 
 bench: build ## run the benchmarks; prints ratios against side-by-side baselines
-	node --expose-gc dist/bench/main.js
+	node dist/bench/main.js $(SUITES)
 
 clean: ## remove build outputs (keeps node_modules)
 	rm -rf dist native/target $(NATIVE_LIB)
