@@ -1,0 +1,100 @@
+/**
+ * The executor: materializes a recipe's DAG. Inputs resolve in parallel (leaves at once,
+ * recipes recursively), are handed to the function in recipe order whatever order they finish
+ * in, and the function runs in the worker pool. One address computes once however many callers
+ * ask at the same time (single-flight), and a finished result is remembered in the action cache.
+ */
+import { CAddr } from '../core/caddr.js';
+import { decodeRecipe } from '../core/dcf.js';
+import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
+import { formatFunctionId } from '../core/function-id.js';
+import { plainParams, type Recipe } from '../core/recipe.js';
+import type { ActionEntry, Store } from '../store/store.js';
+import type { ComputePool } from './pool.js';
+
+export interface Materialized {
+  /** Content address of the value. */
+  readonly content: CAddr;
+  readonly size: number;
+}
+
+export class Executor {
+  private readonly inFlight = new Map<string, Promise<Materialized>>();
+  private computations = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly pool: ComputePool,
+  ) {}
+
+  /** Number of function runs started since this executor was created. */
+  get computed(): number {
+    return this.computations;
+  }
+
+  /** The stored value behind `addr`: a leaf as is, a recipe's output computed if needed. */
+  resolve(addr: CAddr): Promise<Materialized> {
+    const leaf = this.store.isLeaf(addr) ? this.store.getManifest(addr) : undefined;
+    if (leaf) return Promise.resolve({ content: addr, size: leaf.size });
+    const cached = this.cachedOutput(addr);
+    if (cached) return Promise.resolve(cached);
+    let flight = this.inFlight.get(addr.hex);
+    if (!flight) {
+      flight = this.compute(addr).finally(() => this.inFlight.delete(addr.hex));
+      this.inFlight.set(addr.hex, flight);
+    }
+    return flight;
+  }
+
+  /** The recorded output of recipe `addr`, if it is still stored. */
+  cachedOutput(addr: CAddr): Materialized | undefined {
+    const action = this.store.getAction(addr);
+    if (!action || !this.store.getManifest(action.content)) return undefined;
+    return { content: action.content, size: action.size };
+  }
+
+  private async compute(addr: CAddr): Promise<Materialized> {
+    const dcf = this.store.getRecipe(addr);
+    if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    const recipe = decodeRecipe(dcf);
+    const inputs = await Promise.all(recipe.inputs.map((input) => this.resolveInput(addr, input)));
+    const started = performance.now();
+    this.computations++;
+    const result = await this.pool
+      .run({
+        storeDir: this.store.dir,
+        fn: recipe.fn,
+        params: plainParams(recipe),
+        inputs: inputs.map((m) => m.content.hex),
+      })
+      .catch((err: unknown) => {
+        throw failure(addr, recipe, err);
+      });
+    const entry: ActionEntry = {
+      content: CAddr.fromHex(result.content),
+      size: result.size,
+      cost: performance.now() - started,
+      lastAccess: Date.now(),
+    };
+    await this.store.putAction(addr, entry);
+    return { content: entry.content, size: entry.size };
+  }
+
+  private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {
+    try {
+      return await this.resolve(input);
+    } catch (err) {
+      if (err instanceof NotFoundError && !this.store.getRecipe(input) && !this.store.isLeaf(input)) {
+        throw new NotFoundError(`recipe ${parent.hex} names input ${input.hex}, which is not stored`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
+
+function failure(addr: CAddr, recipe: Recipe, err: unknown): DerivaError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new FunctionFailedError(`recipe ${addr.hex} (${formatFunctionId(recipe.fn)}) failed: ${message}`, {
+    cause: err,
+  });
+}

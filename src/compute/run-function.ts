@@ -1,0 +1,73 @@
+/**
+ * Runs one compute function over stored inputs and stores its output, by kind. This is the
+ * body of a pool task: it reads input chunks straight from the store's memory map and writes
+ * output chunks as they are produced, so neither side of a large value is ever held whole
+ * (except by `whole` functions, which by definition need everything at once).
+ */
+import type { Manifest } from '../store/manifest.js';
+import type { Store } from '../store/store.js';
+import { iterateChunks, readRange } from '../store/value-reader.js';
+import { ValueWriter, type WrittenValue } from '../store/value-writer.js';
+import type { ComputeFunction, Params, Segment } from './function.js';
+
+/** Computes `fn` over `inputs` (manifests, in recipe order) and stores the output value. */
+export async function runFunction(
+  store: Store,
+  fn: ComputeFunction,
+  params: Params,
+  inputs: readonly Manifest[],
+): Promise<WrittenValue> {
+  const out = new ValueWriter(store);
+  switch (fn.kind) {
+    case 'chunkwise': {
+      let offset = 0;
+      for (const chunk of iterateChunks(store, only(inputs))) {
+        await out.write(fn.map(chunk, offset, params));
+        offset += chunk.length;
+      }
+      break;
+    }
+    case 'structural':
+      await writeSegments(store, out, fn.layout(inputs.map((m) => m.size), params), inputs);
+      break;
+    case 'streaming': {
+      const t = fn.start(params);
+      for (const chunk of iterateChunks(store, only(inputs))) {
+        for (const piece of t.push(chunk)) await out.write(piece);
+        if (t.done) break;
+      }
+      for (const piece of t.finish()) await out.write(piece);
+      break;
+    }
+    case 'whole': {
+      const all = inputs.map((m) => readRange(store, m, 0, m.size));
+      await out.write(fn.compute(all, params));
+      break;
+    }
+  }
+  return out.finish(false);
+}
+
+async function writeSegments(
+  store: Store,
+  out: ValueWriter,
+  segments: readonly Segment[],
+  inputs: readonly Manifest[],
+): Promise<void> {
+  for (const seg of segments) {
+    if ('bytes' in seg) {
+      await out.write(seg.bytes);
+      continue;
+    }
+    const input = inputs[seg.input]!;
+    // Copy in chunk-sized steps so a large range never sits in memory at once.
+    for (let at = 0; at < seg.length; at += store.chunkSize) {
+      await out.write(readRange(store, input, seg.offset + at, Math.min(store.chunkSize, seg.length - at)));
+    }
+  }
+}
+
+function only(inputs: readonly Manifest[]): Manifest {
+  if (inputs.length !== 1) throw new Error(`expected exactly one input, got ${inputs.length}`);
+  return inputs[0]!;
+}

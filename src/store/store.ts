@@ -1,0 +1,205 @@
+/**
+ * The embedded store: one LMDB environment holding chunks, value manifests, the set of leaves,
+ * recipes with their DAG edges, and the action cache. Reads are synchronous (LMDB is a memory
+ * map); writes are asynchronous, batched by lmdb-js, and a write is reported done only once it
+ * is flushed to disk. The same path may be opened from worker threads: lmdb-js shares the one
+ * environment across threads of a process.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { CAddr } from '../core/caddr.js';
+import { StoreError } from '../core/errors.js';
+import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
+
+/** Default chunk size of a new store; an existing store keeps the size it was created with. */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+export interface StoreOptions {
+  /** Chunk size for a store created now (ignored when the store exists). Power of two. */
+  readonly chunkSize?: number;
+}
+
+/** What the action cache remembers about a materialized recipe. */
+export interface ActionEntry {
+  /** Content address (plain BLAKE3) of the output value. */
+  readonly content: CAddr;
+  readonly size: number;
+  /** Wall-clock milliseconds the computation took. */
+  readonly cost: number;
+  /** Milliseconds since the epoch of the last read. */
+  readonly lastAccess: number;
+}
+
+type BinaryDb = Database<Buffer, Buffer>;
+
+export class Store {
+  readonly chunkSize: number;
+  private readonly chunks: BinaryDb;
+  private readonly values: BinaryDb;
+  private readonly leaves: Database<number, Buffer>;
+  private readonly recipes: BinaryDb;
+  private readonly deps: BinaryDb;
+  private readonly rdeps: BinaryDb;
+  private readonly actions: Database<StoredAction, Buffer>;
+
+  private constructor(
+    readonly dir: string,
+    private readonly env: RootDatabase,
+    options: StoreOptions,
+  ) {
+    const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
+    this.chunks = env.openDB({ name: 'chunks', ...binary });
+    this.values = env.openDB({ name: 'values', ...binary });
+    this.leaves = env.openDB({ name: 'leaves', keyEncoding: 'binary' });
+    this.recipes = env.openDB({ name: 'recipes', ...binary });
+    this.deps = env.openDB({ name: 'deps', ...binary, dupSort: true });
+    this.rdeps = env.openDB({ name: 'rdeps', ...binary, dupSort: true });
+    this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
+    this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  }
+
+  /** Opens (creating if needed) the store in directory `dir`. */
+  static open(dir: string, options: StoreOptions = {}): Store {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const env = open({ path: join(dir, 'deriva.mdb'), maxDbs: 32, compression: false });
+      return new Store(dir, env, options);
+    } catch (err) {
+      throw new StoreError(`cannot open store at ${dir}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private initMeta(requested: number): number {
+    const meta = this.env.openDB<number, string>({ name: 'meta' });
+    const existing = meta.get('chunkSize');
+    if (existing !== undefined) return existing;
+    if (!Number.isInteger(Math.log2(requested)) || requested < 4096 || requested > 64 * 1024 * 1024) {
+      throw new StoreError(`chunk size must be a power of two from 4 KiB to 64 MiB, got ${requested}`);
+    }
+    meta.transactionSync(() => {
+      meta.putSync('chunkSize', requested);
+      meta.putSync('format', 1);
+    });
+    return requested;
+  }
+
+  // --- chunks and values -------------------------------------------------------------------
+
+  hasChunk(addr: Buffer): boolean {
+    return this.chunks.doesExist(addr);
+  }
+
+  /** Queues a chunk write; resolves once committed (not yet flushed). */
+  putChunk(addr: Buffer, bytes: Uint8Array): Promise<boolean> {
+    return this.chunks.put(addr, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /** A copy of the chunk's bytes. Throws if the chunk is missing (a manifest names it). */
+  getChunk(addr: Buffer): Buffer {
+    const bytes = this.chunks.getBinary(addr);
+    if (bytes === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+    return bytes;
+  }
+
+  getManifest(addr: CAddr): Manifest | undefined {
+    const raw = this.values.getBinary(addr.bytes);
+    return raw === undefined ? undefined : decodeManifest(raw, this.chunkSize);
+  }
+
+  /** Records a value's manifest (and, for a leaf, its leaf mark) atomically; durable on resolve. */
+  async putValue(addr: CAddr, manifest: Manifest, asLeaf: boolean): Promise<void> {
+    await this.env.transaction(() => {
+      this.values.put(addr.bytes, encodeManifest(manifest));
+      if (asLeaf) this.leaves.put(addr.bytes, Date.now());
+    });
+    await this.env.flushed;
+  }
+
+  isLeaf(addr: CAddr): boolean {
+    return this.leaves.doesExist(addr.bytes);
+  }
+
+  // --- recipes and the DAG -----------------------------------------------------------------
+
+  /** Stores a recipe with its forward and reverse edges in one transaction; durable on resolve. */
+  async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly CAddr[]): Promise<void> {
+    await this.env.transaction(() => {
+      this.recipes.put(addr.bytes, Buffer.from(dcf));
+      for (const input of inputs) {
+        this.deps.put(addr.bytes, input.bytes);
+        this.rdeps.put(input.bytes, addr.bytes);
+      }
+    });
+    await this.env.flushed;
+  }
+
+  /** The recipe's DCF bytes, or undefined. */
+  getRecipe(addr: CAddr): Buffer | undefined {
+    return this.recipes.getBinary(addr.bytes);
+  }
+
+  /** Recipes that name `addr` as an input (one level of the reverse DAG). */
+  dependents(addr: CAddr): CAddr[] {
+    return [...this.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
+  }
+
+  // --- action cache ------------------------------------------------------------------------
+
+  getAction(addr: CAddr): ActionEntry | undefined {
+    const raw = this.actions.get(addr.bytes);
+    if (raw === undefined) return undefined;
+    return { ...raw, content: CAddr.fromBytes(raw.content) };
+  }
+
+  async putAction(addr: CAddr, entry: ActionEntry): Promise<void> {
+    await this.actions.put(addr.bytes, { ...entry, content: entry.content.bytes });
+  }
+
+  // --- lookup ------------------------------------------------------------------------------
+
+  /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
+  findByPrefix(prefix: string, limit = 2): CAddr[] {
+    const start = Buffer.from(prefix.length % 2 ? `${prefix}0` : prefix, 'hex');
+    const found: CAddr[] = [];
+    for (const db of [this.leaves, this.recipes] as const) {
+      for (const key of db.getKeys({ start })) {
+        const hex = key.toString('hex');
+        if (!hex.startsWith(prefix) || found.length >= limit) break;
+        found.push(CAddr.fromBytes(key));
+      }
+    }
+    return found;
+  }
+
+  /** Counts of what the store holds (cheap: LMDB keeps entry counts). */
+  stats(): { leaves: number; recipes: number; values: number; chunks: number; actions: number } {
+    return {
+      leaves: entryCount(this.leaves),
+      recipes: entryCount(this.recipes),
+      values: entryCount(this.values),
+      chunks: entryCount(this.chunks),
+      actions: entryCount(this.actions),
+    };
+  }
+
+  /** Waits for every queued write to be durable. */
+  async flushed(): Promise<void> {
+    await this.env.flushed;
+  }
+
+  async close(): Promise<void> {
+    await this.env.close();
+  }
+}
+
+interface StoredAction {
+  content: Buffer;
+  size: number;
+  cost: number;
+  lastAccess: number;
+}
+
+function entryCount(db: Database<unknown, Buffer>): number {
+  return (db.getStats() as { entryCount: number }).entryCount;
+}

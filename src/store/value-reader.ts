@@ -1,0 +1,34 @@
+/**
+ * Reading stored values: byte ranges copied out of the chunks that cover them, and chunk-by-
+ * chunk iteration for consumers that stream a whole value without holding it in memory.
+ */
+import type { Manifest } from './manifest.js';
+import type { Store } from './store.js';
+
+/** Copies bytes [offset, offset+length) of a value, clamped to its end. */
+export function readRange(store: Store, manifest: Manifest, offset: number, length: number): Buffer {
+  const start = Math.max(0, Math.min(offset, manifest.size));
+  const end = Math.min(manifest.size, start + Math.max(0, length));
+  const out = Buffer.allocUnsafe(end - start);
+  const cs = store.chunkSize;
+  for (let i = Math.floor(start / cs); i * cs < end; i++) {
+    const chunk = store.getChunk(manifest.chunks[i]!);
+    const from = Math.max(start, i * cs);
+    const to = Math.min(end, (i + 1) * cs);
+    chunk.copy(out, from - start, from - i * cs, to - i * cs);
+  }
+  return out;
+}
+
+/** Yields a value's chunks in order, one at a time (each a fresh copy). */
+export function* iterateChunks(store: Store, manifest: Manifest): Generator<Buffer> {
+  for (const addr of manifest.chunks) yield store.getChunk(addr);
+}
+
+/** Yields bytes [offset, offset+length) of a value in pieces of at most one chunk. */
+export function* iterateRange(store: Store, manifest: Manifest, offset: number, length: number): Generator<Buffer> {
+  const end = Math.min(manifest.size, offset + Math.max(0, length));
+  for (let at = Math.max(0, offset); at < end; at += store.chunkSize - (at % store.chunkSize)) {
+    yield readRange(store, manifest, at, Math.min(end - at, store.chunkSize - (at % store.chunkSize)));
+  }
+}

@@ -1,0 +1,133 @@
+import t from 'tap';
+import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { CAddr } from '../../src/core/caddr.js';
+import { parseFunctionId } from '../../src/core/function-id.js';
+import type { ParamValue } from '../../src/core/recipe.js';
+import { Engine } from '../../src/engine/engine.js';
+import { createEngine, pseudoRandom, tempDir } from '../helpers/temp.js';
+
+const str = (value: string): ParamValue => ({ type: 'string', value });
+const params = (o: Record<string, string> = {}) => new Map(Object.entries(o).map(([k, v]) => [k, str(v)]));
+const fn = parseFunctionId;
+
+t.test('put then read a leaf; recipes over it compute through the pool', async (t) => {
+  const engine = await createEngine(t, { chunkSize: 4096 });
+  const text = Buffer.from('Hello, World!\nsecond line\n'.repeat(500));
+  const leaf = await engine.put(text);
+  t.same(await engine.read(leaf), text);
+
+  const up = await engine.putRecipe(fn('upper@1'), [leaf], params());
+  t.same(await engine.read(up), Buffer.from(text.toString('latin1').toUpperCase(), 'latin1'));
+
+  const sliced = await engine.putRecipe(fn('slice@1'), [up], params({ offset: '7', length: '5' }));
+  t.equal((await engine.read(sliced)).toString(), 'WORLD');
+
+  const gz = await engine.putRecipe(fn('gzip@1'), [leaf], params());
+  t.same(gunzipSync(await engine.read(gz)), text, 'gzip output decompresses with zlib');
+
+  const sha = await engine.putRecipe(fn('sha256@1'), [up], params());
+  const want = createHash('sha256').update(await engine.read(up)).digest('hex');
+  t.equal((await engine.read(sha)).toString(), `${want}\n`);
+
+  t.same(await engine.read(up, 4090, 20), (await engine.read(up)).subarray(4090, 4110), 'range read');
+  t.equal(engine.info(up).size, text.length, 'size known once materialized');
+});
+
+t.test('inputs reach the function in recipe order whatever order they finish in', async (t) => {
+  const engine = await createEngine(t, { chunkSize: 4096 });
+  const big = await engine.put(pseudoRandom(2_000_000, 5));
+  const slow = await engine.putRecipe(fn('sort-lines@1'), [big], params());
+  const fast = await engine.put(Buffer.from('FIRST'));
+  const cat = await engine.putRecipe(fn('concat@1'), [fast, slow, fast], params({ sep: '|' }));
+  const out = await engine.read(cat);
+  const sorted = await engine.read(slow);
+  t.same(out, Buffer.concat([Buffer.from('FIRST|'), sorted, Buffer.from('|FIRST')]));
+});
+
+t.test('concurrent reads of one address compute it once', async (t) => {
+  const engine = await createEngine(t);
+  const leaf = await engine.put(pseudoRandom(3_000_000, 8));
+  const r = await engine.putRecipe(fn('lower@1'), [leaf], params());
+  const before = engine.status().computations;
+  const outs = await Promise.all(Array.from({ length: 16 }, () => engine.read(r)));
+  t.equal(engine.status().computations - before, 1);
+  for (const o of outs) t.same(o, outs[0]);
+  await engine.read(r);
+  t.equal(engine.status().computations - before, 1, 'a later read is served from the action cache');
+});
+
+t.test('a diamond DAG resolves each node once', async (t) => {
+  const engine = await createEngine(t);
+  const a = await engine.put(Buffer.from('abc\n'));
+  const b = await engine.putRecipe(fn('upper@1'), [a], params());
+  const c1 = await engine.putRecipe(fn('repeat@1'), [b], params({ count: '2' }));
+  const c2 = await engine.putRecipe(fn('lower@1'), [b], params());
+  const d = await engine.putRecipe(fn('concat@1'), [c1, c2], params());
+  t.equal((await engine.read(d)).toString(), 'ABC\nABC\nabc\n');
+  t.equal(engine.status().computations, 4);
+  t.same(engine.dependents(b).map((x) => x.hex).sort(), [c1.hex, c2.hex].sort(), 'reverse edges');
+});
+
+t.test('the action cache survives a restart: no recomputation', async (t) => {
+  const dir = await tempDir(t);
+  let engine = Engine.open({ storeDir: dir, threads: 1 });
+  const leaf = await engine.put(Buffer.from('persist me'));
+  const r = await engine.putRecipe(fn('upper@1'), [leaf], params());
+  const first = await engine.read(r);
+  await engine.close();
+  engine = Engine.open({ storeDir: dir, threads: 1 });
+  t.teardown(() => engine.close());
+  t.same(await engine.read(r), first);
+  t.equal(engine.status().computations, 0);
+  t.equal(engine.info(r).kind, 'recipe');
+  t.equal(engine.resolveAddress(r.hex.slice(0, 10)).hex, r.hex, 'unique prefix resolves');
+});
+
+t.test('the same recipe, params in any order or as strings vs typed, has one address', async (t) => {
+  const engine = await createEngine(t);
+  const leaf = await engine.put(Buffer.from('x'));
+  const a = await engine.putRecipe(fn('slice@1'), [leaf], params({ offset: '1', length: '2' }));
+  const b = await engine.putRecipe(
+    fn('slice@1'),
+    [leaf],
+    new Map<string, ParamValue>([
+      ['length', { type: 'int', value: 2n }],
+      ['offset', { type: 'int', value: 1n }],
+    ]),
+  );
+  t.equal(a.hex, b.hex);
+  const withDefault = await engine.putRecipe(fn('concat@1'), [leaf], params());
+  const explicit = await engine.putRecipe(fn('concat@1'), [leaf], params({ sep: '' }));
+  t.equal(withDefault.hex, explicit.hex, 'defaults are part of the canonical form');
+});
+
+t.test('bad recipes are typed errors naming what is wrong', async (t) => {
+  const engine = await createEngine(t);
+  const leaf = await engine.put(Buffer.from('data'));
+  await t.rejects(engine.putRecipe(fn('nope@1'), [leaf], params()), { code: 'UNKNOWN_FUNCTION', message: /nope@1/ });
+  await t.rejects(engine.putRecipe(fn('upper@9'), [leaf], params()), { code: 'UNKNOWN_FUNCTION', message: /upper@1/ });
+  await t.rejects(engine.putRecipe(fn('slice@1'), [leaf], params({ offset: '1' })), {
+    code: 'BAD_PARAM',
+    message: /'length'.*required/,
+  });
+  await t.rejects(engine.putRecipe(fn('slice@1'), [leaf], params({ offset: 'x', length: '1' })), {
+    code: 'BAD_PARAM',
+    message: /'offset'/,
+  });
+  await t.rejects(engine.putRecipe(fn('upper@1'), [leaf], params({ bogus: '1' })), { code: 'BAD_PARAM', message: /'bogus'/ });
+  await t.rejects(engine.putRecipe(fn('upper@1'), [leaf, leaf], params()), { code: 'INPUT_COUNT', message: /exactly 1/ });
+  const missing = CAddr.fromHex('0'.repeat(64));
+  await t.rejects(engine.putRecipe(fn('upper@1'), [missing], params()), { code: 'NOT_FOUND', message: /0{64}/ });
+  t.throws(() => engine.resolveAddress('zz'), { code: 'INVALID_ADDRESS' });
+  t.throws(() => engine.resolveAddress('00000000'), { code: 'NOT_FOUND' });
+});
+
+t.test('a failing function is a typed error naming recipe and function; the engine keeps serving', async (t) => {
+  const engine = await createEngine(t);
+  const garbage = await engine.put(Buffer.from('this is not gzip data'));
+  const r = await engine.putRecipe(fn('gunzip@1'), [garbage], params());
+  await t.rejects(engine.read(r), { code: 'FUNCTION_FAILED', message: new RegExp(`${r.hex}.*gunzip@1`) });
+  const ok = await engine.putRecipe(fn('upper@1'), [garbage], params());
+  t.equal((await engine.read(ok)).toString(), 'THIS IS NOT GZIP DATA');
+});
