@@ -1,0 +1,49 @@
+/**
+ * Ingest benchmark: putting a 512 MiB file (read, chunk, hash, store, flush) against `cp` of
+ * the same file on the same filesystem, both from a warm page cache.
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { Engine } from '../engine/engine.js';
+import { atLeast, type BenchResult } from './result.js';
+
+const run = promisify(execFile);
+const SIZE = 512 * 1024 * 1024;
+const ROUNDS = 3;
+
+export async function benchIngest(): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'deriva-bench-ingest-'));
+  try {
+    const file = join(dir, 'input.bin');
+    const block = randomBytes(16 * 1024 * 1024);
+    const blocks = Array.from({ length: SIZE / block.length }, (_, i) => Buffer.concat([Buffer.from([i]), block.subarray(1)]));
+    await writeFile(file, Buffer.concat(blocks));
+    let cpBest = Infinity;
+    let putBest = Infinity;
+    for (let round = 0; round < ROUNDS; round++) {
+      const copy = join(dir, `copy-${round}.bin`);
+      let start = performance.now();
+      await run('cp', [file, copy]);
+      cpBest = Math.min(cpBest, performance.now() - start);
+      await rm(copy);
+
+      const engine = Engine.open({ storeDir: join(dir, `store-${round}`), threads: 1 });
+      start = performance.now();
+      await engine.put(createReadStream(file, { highWaterMark: 1024 * 1024 }));
+      putBest = Math.min(putBest, performance.now() - start);
+      await engine.close();
+      await rm(join(dir, `store-${round}`), { recursive: true });
+    }
+    const mbps = (ms: number) => `${((SIZE / ms) * 1e3 / 1e6).toFixed(0)} MB/s`;
+    return [
+      atLeast('ingest 512 MiB vs cp', cpBest / putBest, 0.5, `put ${mbps(putBest)}, cp ${mbps(cpBest)} (best of ${ROUNDS})`),
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
