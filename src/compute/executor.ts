@@ -20,6 +20,8 @@ export interface Materialized {
 
 export class Executor {
   private readonly inFlight = new Map<string, Promise<Materialized>>();
+  /** Why the last computation of an address failed, until it succeeds or is invalidated. */
+  private readonly failures = new Map<string, string>();
   private computations = 0;
 
   constructor(
@@ -40,10 +42,35 @@ export class Executor {
     if (cached) return Promise.resolve(cached);
     let flight = this.inFlight.get(addr.hex);
     if (!flight) {
-      flight = this.compute(addr).finally(() => this.inFlight.delete(addr.hex));
+      flight = this.compute(addr).then(
+        (done) => {
+          this.failures.delete(addr.hex);
+          return done;
+        },
+        (err: unknown) => {
+          this.failures.set(addr.hex, err instanceof Error ? err.message : String(err));
+          throw err;
+        },
+      );
+      flight.finally(() => this.inFlight.delete(addr.hex)).catch(() => {});
       this.inFlight.set(addr.hex, flight);
     }
     return flight;
+  }
+
+  /** True while `addr` is being computed. */
+  isComputing(addr: CAddr): boolean {
+    return this.inFlight.has(addr.hex);
+  }
+
+  /** The message of the last failed computation of `addr`, if it has not since succeeded. */
+  lastFailure(addr: CAddr): string | undefined {
+    return this.failures.get(addr.hex);
+  }
+
+  /** Forgets recorded failures (so state reads fresh after an invalidation). */
+  forgetFailures(addrs: readonly CAddr[]): void {
+    for (const addr of addrs) this.failures.delete(addr.hex);
   }
 
   /** The recorded output of recipe `addr`, if it is still stored. */

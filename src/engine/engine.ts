@@ -3,7 +3,7 @@
  * registry, the worker pool and the executor, and offers put, recipe, stat and read. Nothing
  * above this layer touches LMDB or the pool directly.
  */
-import { resolvePrefix, type CAddr } from '../core/caddr.js';
+import { CAddr, resolvePrefix } from '../core/caddr.js';
 import { recipeAddress } from '../core/address.js';
 import { decodeRecipe, encodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
@@ -28,6 +28,15 @@ export interface EngineOptions {
   readonly threads?: number;
 }
 
+/** Where a value stands: stored, not yet computed, or its last computation failed. */
+export type ValueState = 'materialized' | 'not-materialized' | 'failed';
+
+/** What an invalidation did: outputs forgotten, and how many reverse-DAG levels it walked. */
+export interface Invalidation {
+  readonly evicted: number;
+  readonly depth: number;
+}
+
 /** What is known about an address without computing anything. */
 export interface AddressInfo {
   readonly addr: CAddr;
@@ -38,6 +47,9 @@ export interface AddressInfo {
   readonly size?: number;
   /** Content address of a materialized recipe output. */
   readonly content?: CAddr;
+  readonly state: ValueState;
+  /** Why the last computation failed, when `state` is 'failed'. */
+  readonly error?: string;
 }
 
 export class Engine {
@@ -87,12 +99,52 @@ export class Engine {
   /** Kind, size and recipe of `addr`, computing nothing. */
   info(addr: CAddr): AddressInfo {
     if (this.store.isLeaf(addr)) {
-      return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size };
+      return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size, state: 'materialized' };
     }
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    const recipe = decodeRecipe(dcf);
     const out = this.executor.cachedOutput(addr);
-    return { addr, kind: 'recipe', recipe: decodeRecipe(dcf), size: out?.size, content: out?.content };
+    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, state: 'materialized' };
+    const error = this.executor.lastFailure(addr);
+    return error === undefined
+      ? { addr, kind: 'recipe', recipe, state: 'not-materialized' }
+      : { addr, kind: 'recipe', recipe, state: 'failed', error };
+  }
+
+  /** Size of the value at `addr`, computing a recipe's output if its size is not yet known. */
+  async size(addr: CAddr): Promise<number> {
+    return (await this.materialize(addr)).size;
+  }
+
+  /**
+   * Forgets the cached output of `addr` (if a recipe) and of every recipe that depends on it,
+   * transitively, through the persistent reverse DAG. The next read recomputes. Leaves stay.
+   */
+  async invalidate(addr: CAddr): Promise<Invalidation> {
+    if (!this.isKnown(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    const seen = new Set([addr.hex]);
+    const evict: CAddr[] = [];
+    let depth = 0;
+    for (let level = [addr], d = 0; level.length > 0; d++) {
+      const cached = level.filter((a) => this.store.getAction(a) !== undefined);
+      if (cached.length > 0) depth = d;
+      evict.push(...cached);
+      level = level.flatMap((a) => this.store.dependents(a)).filter((a) => !seen.has(a.hex) && seen.add(a.hex));
+    }
+    this.executor.forgetFailures([...seen].map((hex) => CAddr.fromHex(hex)));
+    await this.store.removeActions(evict);
+    return { evicted: evict.length, depth };
+  }
+
+  /** Two-hex-digit shards holding at least one leaf or recipe (the mount's top directory). */
+  shards(): string[] {
+    return this.store.shards();
+  }
+
+  /** Leaves and recipes in shard `hex2`, in address order. */
+  inShard(hex2: string): CAddr[] {
+    return /^[0-9a-f]{2}$/.test(hex2) ? this.store.inShard(parseInt(hex2, 16)) : [];
   }
 
   /** The stored value behind `addr`, computing a recipe's output (and its inputs') if needed. */

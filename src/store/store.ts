@@ -156,6 +156,14 @@ export class Store {
     await this.actions.put(addr.bytes, { ...entry, content: entry.content.bytes });
   }
 
+  /** Forgets recipes' outputs (their values stay until garbage collection); durable on resolve. */
+  async removeActions(addrs: readonly CAddr[]): Promise<void> {
+    await this.env.transaction(() => {
+      for (const addr of addrs) this.actions.remove(addr.bytes);
+    });
+    await this.env.flushed;
+  }
+
   // --- lookup ------------------------------------------------------------------------------
 
   /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
@@ -170,6 +178,29 @@ export class Store {
       }
     }
     return found;
+  }
+
+  /** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
+  shards(): string[] {
+    const found: string[] = [];
+    const hasKey = (db: Database<unknown, Buffer>, start: Buffer, end: Buffer | undefined) => {
+      for (const _ of db.getKeys({ start, end, limit: 1 })) return true;
+      return false;
+    };
+    for (let b = 0; b < 256; b++) {
+      const start = Buffer.from([b]);
+      const end = b < 255 ? Buffer.from([b + 1]) : undefined;
+      if (hasKey(this.leaves, start, end) || hasKey(this.recipes, start, end)) found.push(start.toString('hex'));
+    }
+    return found;
+  }
+
+  /** Every leaf and recipe whose address starts with byte `shard`, in address order. */
+  inShard(shard: number): CAddr[] {
+    const start = Buffer.from([shard]);
+    const end = shard < 255 ? Buffer.from([shard + 1]) : undefined;
+    const keys = [...this.leaves.getKeys({ start, end }), ...this.recipes.getKeys({ start, end })];
+    return keys.sort(Buffer.compare).map((k) => CAddr.fromBytes(k));
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */

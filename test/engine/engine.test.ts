@@ -131,3 +131,44 @@ t.test('a failing function is a typed error naming recipe and function; the engi
   const ok = await engine.putRecipe(fn('upper@1'), [garbage], params());
   t.equal((await engine.read(ok)).toString(), 'THIS IS NOT GZIP DATA');
 });
+
+t.test('state moves from not-materialized to materialized; failures are remembered', async (t) => {
+  const engine = await createEngine(t);
+  const leaf = await engine.put(Buffer.from('plain text'));
+  const up = await engine.putRecipe(fn('upper@1'), [leaf], params());
+  const bad = await engine.putRecipe(fn('gunzip@1'), [leaf], params());
+  t.equal(engine.info(leaf).state, 'materialized');
+  t.equal(engine.info(up).state, 'not-materialized');
+  t.equal(engine.info(up).size, undefined, 'size unknown before computing');
+  t.equal(await engine.size(up), 10);
+  t.equal(engine.info(up).state, 'materialized');
+  await t.rejects(engine.read(bad));
+  t.equal(engine.info(bad).state, 'failed');
+  t.match(engine.info(bad).error, /gunzip@1/);
+});
+
+t.test('invalidate forgets an output and every cached dependent, transitively', async (t) => {
+  const engine = await createEngine(t);
+  const leaf = await engine.put(Buffer.from('abc'));
+  const b = await engine.putRecipe(fn('upper@1'), [leaf], params());
+  const c = await engine.putRecipe(fn('repeat@1'), [b], params({ count: '2' }));
+  const d = await engine.putRecipe(fn('concat@1'), [c, leaf], params());
+  t.equal((await engine.read(d)).toString(), 'ABCABCabc');
+  const computed = engine.status().computations;
+  t.same(await engine.invalidate(b), { evicted: 3, depth: 2 });
+  t.equal(engine.info(d).state, 'not-materialized');
+  t.same(await engine.invalidate(leaf), { evicted: 0, depth: 0 }, 'nothing cached left');
+  t.equal((await engine.read(d)).toString(), 'ABCABCabc', 'recomputed on the next read');
+  t.equal(engine.status().computations - computed, 3);
+  await t.rejects(engine.invalidate(CAddr.fromHex('1'.repeat(64))), { code: 'NOT_FOUND' });
+});
+
+t.test('shards list where addresses live', async (t) => {
+  const engine = await createEngine(t);
+  const a = await engine.put(Buffer.from('one'));
+  const b = await engine.putRecipe(fn('upper@1'), [a], params());
+  const shards = engine.shards();
+  t.ok(shards.includes(a.shard) && shards.includes(b.shard));
+  t.ok(engine.inShard(a.shard).some((x) => x.equals(a)));
+  t.same(engine.inShard('zz'), []);
+});
