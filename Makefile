@@ -9,8 +9,9 @@ APT_PACKAGES := librust-blake3-dev librust-rayon-dev librust-libm-dev b3sum libf
 NATIVE_SRC := $(wildcard native/src/*.rs) native/Cargo.toml native/.cargo/config.toml native/package.json
 NATIVE_LIB := native/deriva.linux-x64-gnu.node
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
+TS_PROTO_OPTS := outputServices=grpc-js,esModuleInterop=true,forceLong=bigint,importSuffix=.js,useOptionals=messages,env=node
 
-.PHONY: help setup apt npm native build test lint bench clean
+.PHONY: help setup apt npm native build test lint bench proto clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +53,11 @@ lint: setup ## strict type check and clippy
 
 bench: build ## run the benchmarks; prints ratios against side-by-side baselines
 	node dist/bench/main.js $(SUITES)
+
+proto: node_modules/.package-lock.json ## regenerate src/api/gen from proto/deriva.proto (protoc + ts-proto)
+	rm -rf src/api/gen && mkdir -p src/api/gen
+	protoc --plugin=protoc-gen-ts_proto=node_modules/.bin/protoc-gen-ts_proto \
+	  --ts_proto_out=src/api/gen --ts_proto_opt=$(TS_PROTO_OPTS) -I proto proto/deriva.proto
 
 clean: ## remove build outputs (keeps node_modules)
 	rm -rf dist native/target $(NATIVE_LIB)
