@@ -30,10 +30,10 @@ export const protobufFileName = "deriva.proto";
 /**
  * Deriva's gRPC API, v1. Addresses travel as hex strings: a full 64-digit address or a unique
  * prefix of at least 8 digits, resolved by the daemon. Errors use standard status codes:
- * NOT_FOUND (unknown address or prefix), INVALID_ARGUMENT (malformed address, bad param, wrong
- * input count, unknown function), FAILED_PRECONDITION (ambiguous prefix), RESOURCE_EXHAUSTED
- * (message too large), INTERNAL (a function failed while computing, or a store fault); the
- * message names what was wrong, and a `deriva-error-code` trailer carries Deriva's own code.
+ * NOT_FOUND (unknown address or prefix), INVALID_ARGUMENT (malformed or ambiguous address, bad
+ * param, wrong input count, unknown function), FAILED_PRECONDITION (a function failed on its
+ * inputs), RESOURCE_EXHAUSTED (message too large), INTERNAL (a store fault); the message names
+ * what was wrong, and a `deriva-error-code` trailer carries Deriva's own error code.
  */
 
 export interface PutLeafRequest {
