@@ -1,0 +1,61 @@
+/**
+ * Errno values as fuse-native wants them (negative Linux numbers), and the one mapping from
+ * Deriva's typed errors to errno. Ops never invent their own mapping: they throw a typed error
+ * (or an {@link FsError} for conditions that only exist at the filesystem surface) and the op
+ * wrapper turns it into a callback code here.
+ */
+import { DerivaError, type ErrorCode } from '../core/errors.js';
+
+/** Negative Linux errno values, the form fuse-native callbacks take. */
+export const Errno = {
+  ENOENT: -2,
+  EIO: -5,
+  ENOTDIR: -20,
+  EISDIR: -21,
+  EINVAL: -22,
+  EROFS: -30,
+  ERANGE: -34,
+  /** "No data available": the Linux answer for an extended attribute that is not there. */
+  ENODATA: -61,
+} as const;
+
+export type ErrnoName = keyof typeof Errno;
+
+/** A failure that exists only at the filesystem surface (read-only, not a directory, ...). */
+export class FsError extends Error {
+  constructor(
+    readonly errno: ErrnoName,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+const byCode: Record<ErrorCode, ErrnoName> = {
+  NOT_FOUND: 'ENOENT',
+  INVALID_ADDRESS: 'ENOENT',
+  AMBIGUOUS_PREFIX: 'ENOENT',
+  FUNCTION_FAILED: 'EIO',
+  STORE: 'EIO',
+  INTEGRITY: 'EIO',
+  DECODE: 'EIO',
+  BAD_PARAM: 'EINVAL',
+  INPUT_COUNT: 'EINVAL',
+  UNKNOWN_FUNCTION: 'EINVAL',
+};
+
+/** The errno name for any thrown value: typed errors by code, anything else is EIO. */
+export function errnoName(err: unknown): ErrnoName {
+  if (err instanceof FsError) return err.errno;
+  if (err instanceof DerivaError) return byCode[err.code] ?? 'EIO';
+  return 'EIO';
+}
+
+/** The negative errno a fuse-native callback takes for `err`. */
+export function toErrno(err: unknown): number {
+  return Errno[errnoName(err)];
+}

@@ -1,0 +1,82 @@
+/**
+ * Mount lifecycle: mount an engine read-only at a directory, and unmount it again. Before
+ * mounting, a stale mount left at the directory by a crashed process is cleared and the
+ * directory is created if missing.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import { daemonOwner } from './attrs.js';
+import { createSession, loadFuse, releaseSession } from './fuse-binding.js';
+import { clearStaleMount, mountState, unmountDir } from './mount-table.js';
+import { silentLogger, type FuseHandler, type FuseLogger } from './op-guard.js';
+import { readOps, type OpContext } from './read-ops.js';
+import { readOnlyOps } from './read-only.js';
+import { xattrOps } from './xattrs.js';
+
+export interface MountOptions {
+  /** Where op failures and lifecycle events go (a pino logger fits); silent by default. */
+  readonly logger?: FuseLogger;
+}
+
+/** A live mount of an engine. */
+export interface Mount {
+  /** Absolute path of the mount point. */
+  readonly dir: string;
+  /**
+   * Unmounts: normally if nothing holds the mount, else lazily (`lazy: true`: detached now,
+   * released when its last user lets go). Calling it again returns the same outcome.
+   */
+  unmount(): Promise<{ lazy: boolean }>;
+}
+
+/**
+ * fuse-native options. Values never change once they exist, so the kernel may cache freely:
+ * - kernelCache: keep a file's page cache across opens (a second `cat` never reaches us);
+ * - attrTimeout/entryTimeout: cache stats and name lookups for an hour (a value's size is
+ *   fixed forever; a lookup miss is not cached, so new addresses show up at once);
+ * - timeout false: fuse-native otherwise fails any op after 15 s with ETIMEDOUT, and a read
+ *   or stat of a large recipe legitimately waits for its computation longer than that.
+ */
+export const FUSE_OPTIONS = {
+  fsname: 'deriva',
+  subtype: 'deriva',
+  kernelCache: true,
+  attrTimeout: 3600,
+  entryTimeout: 3600,
+  timeout: false,
+} as const;
+
+/** Mounts `engine` read-only at `dir` (see ARCHITECTURE.md for the layout). */
+export async function mountEngine(engine: Engine, dir: string, options: MountOptions = {}): Promise<Mount> {
+  const log = options.logger ?? silentLogger;
+  const mnt = resolve(dir);
+  const fuse = await loadFuse();
+  await clearStaleMount(mnt, log);
+  if ((await mountState(mnt)) === 'live') throw new Error(`cannot mount at ${mnt}: something is already mounted there`);
+  await mkdir(mnt, { recursive: true });
+
+  const session = createSession(fuse, mnt, fuseOps({ engine, owner: daemonOwner(), log }), FUSE_OPTIONS);
+  await new Promise<void>((done, fail) =>
+    session.mount((err) => (err ? fail(new Error(`cannot mount at ${mnt}: ${err.message}`, { cause: err })) : done())),
+  );
+  log.info({ dir: mnt }, 'mounted');
+
+  let unmounted: Promise<{ lazy: boolean }> | undefined;
+  return {
+    dir: mnt,
+    unmount() {
+      unmounted ??= unmountDir(mnt).then((outcome) => {
+        releaseSession(fuse, session);
+        log.info({ dir: mnt, lazy: outcome.lazy }, 'unmounted');
+        return outcome;
+      });
+      return unmounted;
+    },
+  };
+}
+
+/** All ops the mount implements. */
+export function fuseOps(ctx: OpContext): Record<string, FuseHandler> {
+  return { ...readOps(ctx), ...xattrOps(ctx), ...readOnlyOps(ctx.log) };
+}

@@ -1,0 +1,72 @@
+/**
+ * The read side of the mount: getattr, readdir, open, read, release, access and statfs, over
+ * the engine. A value's size comes from the engine; a recipe whose size is not yet known is
+ * materialized at getattr time (awaited, never blocking the thread fuse-native serves ops on).
+ */
+import type { Engine } from '../engine/engine.js';
+import { dirStat, fileStat, fsStat, type Owner } from './attrs.js';
+import { FsError } from './errno.js';
+import { lookup, lookupValue } from './lookup.js';
+import { countOp, valueOp, valuesOp, type FuseHandler, type FuseLogger } from './op-guard.js';
+
+/** What every op needs: the engine, who owns the nodes, where to log. */
+export interface OpContext {
+  readonly engine: Engine;
+  readonly owner: Owner;
+  readonly log: FuseLogger;
+}
+
+const O_ACCMODE = 3;
+const O_RDONLY = 0;
+const W_OK = 2;
+/** fuse-native stores a non-zero handle in fuse_file_info.fh; 0 leaves it unset. We need none. */
+const NO_HANDLE = 0;
+
+export function readOps(ctx: OpContext): Record<string, FuseHandler> {
+  const { engine, owner, log } = ctx;
+  return {
+    getattr: valueOp(log, 'getattr', async (path: string) => {
+      const node = lookup(engine, path);
+      if (node.kind !== 'value') return dirStat(owner);
+      return fileStat(owner, node.info.size ?? (await engine.size(node.info.addr)));
+    }),
+
+    readdir: valuesOp(log, 'readdir', (path: string) => readdir(ctx, path)),
+
+    open: valueOp(log, 'open', (path: string, flags: number) => {
+      lookupValue(engine, path);
+      if ((flags & O_ACCMODE) !== O_RDONLY) throw new FsError('EROFS', `${path} is read-only`);
+      return NO_HANDLE;
+    }),
+
+    read: countOp(log, 'read', async (path: string, _fd: number, buf: Buffer, len: number, pos: number) => {
+      const info = lookupValue(engine, path);
+      const bytes = await engine.read(info.addr, pos, len);
+      return bytes.copy(buf, 0, 0, Math.min(bytes.length, len));
+    }),
+
+    release: valueOp(log, 'release', () => undefined),
+
+    access: valueOp(log, 'access', (path: string, mode: number) => {
+      lookup(engine, path);
+      if (mode & W_OK) throw new FsError('EROFS', `${path} is read-only`);
+    }),
+
+    statfs: valueOp(log, 'statfs', () => fsStat(engine)),
+  };
+}
+
+/**
+ * Names in a directory, with a mode-only stat each: libfuse turns the mode into the entry's
+ * d_type, which is all `find -type f` needs, and a size here would mean computing every recipe.
+ */
+function readdir(ctx: OpContext, path: string): [string[], ReturnType<typeof dirStat>[]] {
+  const node = lookup(ctx.engine, path);
+  if (node.kind === 'value') throw new FsError('ENOTDIR', `${path} is not a directory`);
+  if (node.kind === 'root') {
+    const shards = ctx.engine.shards();
+    return [shards, shards.map(() => dirStat(ctx.owner))];
+  }
+  const addrs = ctx.engine.inShard(node.shard);
+  return [addrs.map((a) => a.hex), addrs.map(() => fileStat(ctx.owner, 0))];
+}
