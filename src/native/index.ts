@@ -115,7 +115,8 @@ function outLenOf(fn: string, outLen: unknown): number {
 }
 
 function parallelOf(fn: string, parallel: unknown): boolean | undefined {
-  if (parallel === undefined || typeof parallel === 'boolean') return parallel;
+  if (parallel === undefined) return undefined;
+  if (typeof parallel === 'boolean') return parallel;
   throw argError(`${fn}: parallel must be a boolean`, 'ERR_INVALID_ARG_TYPE', TypeError);
 }
 
