@@ -1,0 +1,152 @@
+/**
+ * DerivaClient: the daemon's API as promises and async iterables, for the CLI and tests. It
+ * wraps the generated grpc-js client, applies the same message limits as the server, cuts
+ * leaves into messages below them, and turns every failure into an {@link ApiError} whose
+ * `code` is Deriva's (or DAEMON_UNAVAILABLE when nothing answers at the target).
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ParamValue } from '../core/recipe.js';
+import { waitForChannel } from './channel-ready.js';
+import { toApiError } from './client-error.js';
+import { messagePieces, writePieces } from './client-stream.js';
+import * as pb from './gen/deriva.js';
+import { messageLimits, PUT_PIECE_BYTES } from './limits.js';
+import { paramToProto } from './params.js';
+import { UPLOAD_END_EMPTY_MESSAGE, UPLOAD_END_KEY } from './upload-end.js';
+
+export { ApiError, DAEMON_UNAVAILABLE } from './client-error.js';
+
+export interface ConnectOptions {
+  /** How long the first call waits for the daemon to accept the connection (default 2000 ms). */
+  readonly deadlineMs?: number;
+}
+
+/** A recipe param: text (coerced by the function's schema on the daemon) or a typed value. */
+export type ParamInput = string | ParamValue;
+
+type Callback<T> = (err: grpc.ServiceError | null, response: T) => void;
+
+/** Request metadata promising the end marker that tells a complete upload from a cancelled one. */
+function uploadEndMetadata(): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set(UPLOAD_END_KEY, UPLOAD_END_EMPTY_MESSAGE);
+  return metadata;
+}
+
+const big = (n: number | bigint | undefined): bigint | undefined => (n === undefined ? undefined : BigInt(n));
+
+export class DerivaClient {
+  private ready: Promise<void> | undefined;
+
+  private constructor(
+    private readonly raw: pb.DerivaClient,
+    /** The gRPC target, e.g. `unix:/home/me/.deriva/deriva.sock`. */
+    readonly target: string,
+    private readonly deadlineMs: number,
+  ) {}
+
+  /**
+   * A client for the daemon at `target`. Returns at once; the connection is made by the first
+   * call, which fails within `deadlineMs` (at once when no socket exists) if no daemon answers.
+   */
+  static connect(target: string, options: ConnectOptions = {}): DerivaClient {
+    const raw = new pb.DerivaClient(target, grpc.credentials.createInsecure(), messageLimits);
+    return new DerivaClient(raw, target, options.deadlineMs ?? 2000);
+  }
+
+  /** Stores bytes as a leaf, streamed in messages of at most 1 MiB; returns address and size. */
+  async putLeaf(
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    onProgress?: (bytesSent: number) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ addr: string; size: bigint }> {
+    options.signal?.throwIfAborted();
+    await this.connected();
+    let call!: grpc.ClientWritableStream<pb.PutLeafRequest>;
+    const result = new Promise<pb.PutLeafResponse>((resolve, reject) => {
+      call = this.raw.putLeaf(uploadEndMetadata(), (err, res) => (err ? reject(toApiError(err, this.target)) : resolve(res)));
+    });
+    result.catch(() => {}); // observed below; a failure may land while pieces are still being read
+    const abort = (): void => call.cancel();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await writePieces(call, messagePieces(source, PUT_PIECE_BYTES), result, onProgress);
+      const { addr, size } = await result;
+      return { addr, size };
+    } catch (err) {
+      call.cancel();
+      throw options.signal?.aborted ? options.signal.reason : err;
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Registers `fn` (name@version) over `inputs` (addresses or unique prefixes); returns its address. */
+  async putRecipe(fn: string, inputs: readonly string[], params: Iterable<readonly [string, ParamInput]> = []): Promise<string> {
+    const wire = [...params].map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : paramToProto(key, v)));
+    const res = await this.unary<pb.PutRecipeResponse>((cb) => this.raw.putRecipe({ function: fn, inputs: [...inputs], params: wire }, cb));
+    return res.addr;
+  }
+
+  /** The bytes of a value (computed if needed), in pieces of at most one chunk. */
+  async *get(
+    addr: string,
+    options: { offset?: number | bigint; length?: number | bigint; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Buffer> {
+    options.signal?.throwIfAborted();
+    await this.connected();
+    const call = this.raw.get({ addr, offset: big(options.offset), length: big(options.length) });
+    const abort = (): void => call.cancel();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      for await (const message of call as AsyncIterable<pb.GetResponse>) yield message.data;
+    } catch (err) {
+      throw options.signal?.aborted ? options.signal.reason : toApiError(err, this.target);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      call.on('error', () => {}); // the cancel below may report CANCELLED to nobody
+      call.cancel();
+    }
+  }
+
+  stat(addr: string, options: { compute?: boolean } = {}): Promise<pb.StatResponse> {
+    return this.unary((cb: Callback<pb.StatResponse>) => this.raw.stat({ addr, compute: options.compute ?? false }, cb));
+  }
+
+  resolve(addr: string): Promise<pb.ResolveResponse> {
+    return this.unary((cb: Callback<pb.ResolveResponse>) => this.raw.resolve({ addr }, cb));
+  }
+
+  invalidate(addr: string): Promise<pb.InvalidateResponse> {
+    return this.unary((cb: Callback<pb.InvalidateResponse>) => this.raw.invalidate({ addr }, cb));
+  }
+
+  status(): Promise<pb.StatusResponse> {
+    return this.unary((cb: Callback<pb.StatusResponse>) => this.raw.status({}, cb));
+  }
+
+  async listFunctions(): Promise<pb.FunctionInfo[]> {
+    const res = await this.unary((cb: Callback<pb.ListFunctionsResponse>) => this.raw.listFunctions({}, cb));
+    return res.functions;
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+
+  /** Connects once (re-trying on the next call after a failure). */
+  private connected(): Promise<void> {
+    this.ready ??= waitForChannel(this.raw.getChannel(), this.target, Date.now() + this.deadlineMs).catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  private async unary<T>(invoke: (cb: Callback<T>) => void): Promise<T> {
+    await this.connected();
+    return new Promise<T>((resolve, reject) => {
+      invoke((err, res) => (err ? reject(toApiError(err, this.target)) : resolve(res)));
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Engine answers as response messages: address info (Stat, Resolve nodes), the function
+ * registry (ListFunctions) and counters (Status). Pure mapping, no engine calls.
+ */
+import { formatFunctionId } from '../core/function-id.js';
+import { paramToText } from '../core/recipe-json.js';
+import type { ComputeFunction, ParamSpec } from '../compute/function.js';
+import type { AddressInfo, Engine } from '../engine/engine.js';
+import type * as pb from './gen/deriva.js';
+import { recipeToProto, tagParam } from './params.js';
+import type { ServerInfo } from './server-info.js';
+
+const big = (n: number | undefined): bigint | undefined => (n === undefined ? undefined : BigInt(n));
+
+export function statResponse(info: AddressInfo): pb.StatResponse {
+  return {
+    addr: info.addr.hex,
+    kind: info.kind,
+    state: info.state,
+    size: big(info.size),
+    content: info.content?.hex,
+    recipe: info.recipe && recipeToProto(info.recipe),
+    error: info.error,
+  };
+}
+
+export function dagNode(info: AddressInfo): pb.DagNode {
+  return {
+    addr: info.addr.hex,
+    kind: info.kind,
+    state: info.state,
+    size: big(info.size),
+    recipe: info.recipe && recipeToProto(info.recipe),
+  };
+}
+
+function paramSpec(name: string, spec: ParamSpec): pb.ParamSpec {
+  const required = spec.default === undefined;
+  return {
+    name,
+    type: spec.type,
+    doc: spec.doc,
+    required,
+    default: required ? undefined : paramToText(tagParam(spec.type, spec.default!)),
+  };
+}
+
+export function functionInfo(fn: ComputeFunction): pb.FunctionInfo {
+  return {
+    id: formatFunctionId(fn),
+    name: fn.name,
+    version: fn.version,
+    kind: fn.kind,
+    doc: fn.doc,
+    minInputs: fn.inputs.min,
+    maxInputs: fn.inputs.max,
+    params: Object.entries(fn.params).map(([name, spec]) => paramSpec(name, spec)),
+  };
+}
+
+/** Functions sorted by name, then version, so listings are stable. */
+export function functionList(fns: readonly ComputeFunction[]): pb.ListFunctionsResponse {
+  const sorted = [...fns].sort((a, b) => (a.name === b.name ? a.version - b.version : a.name < b.name ? -1 : 1));
+  return { functions: sorted.map(functionInfo) };
+}
+
+export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo, now: number): pb.StatusResponse {
+  return {
+    version: info.version,
+    uptimeMs: BigInt(Math.max(0, Math.round(now - info.startedAt))),
+    home: info.home,
+    mount: info.mount ?? '',
+    chunkSize: s.chunkSize,
+    leaves: BigInt(s.leaves),
+    recipes: BigInt(s.recipes),
+    values: BigInt(s.values),
+    chunks: BigInt(s.chunks),
+    cachedOutputs: BigInt(s.actions),
+    computations: BigInt(s.computations),
+    queued: BigInt(s.queued),
+  };
+}

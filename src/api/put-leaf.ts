@@ -1,0 +1,46 @@
+/**
+ * PutLeaf: the client's stream of pieces goes straight into engine.put as an async iterable,
+ * so a leaf of any size passes through bounded memory (grpc-js reads ahead at most a few
+ * messages). engine.put makes the leaf visible only after its source ends; the source here
+ * throws instead of ending when the call was cancelled, or when a client that promised an
+ * end marker (see upload-end.ts) half-closed without it, so an interrupted upload stores
+ * nothing.
+ */
+import { status as GrpcStatus, type handleClientStreamingCall, type ServerReadableStream } from '@grpc/grpc-js';
+import type { Engine } from '../engine/engine.js';
+import { attempt, failure } from './call-errors.js';
+import type * as pb from './gen/deriva.js';
+import type { ApiLogger } from './server-info.js';
+import { CallStatusError } from './status.js';
+import { UPLOAD_END_EMPTY_MESSAGE, UPLOAD_END_KEY } from './upload-end.js';
+
+type PutCall = ServerReadableStream<pb.PutLeafRequest, pb.PutLeafResponse>;
+
+/** The request stream's bytes; throws unless the upload ended complete. */
+async function* pieces(call: PutCall, counted: { size: number }): AsyncGenerator<Uint8Array> {
+  const marked = call.metadata.get(UPLOAD_END_KEY)[0] === UPLOAD_END_EMPTY_MESSAGE;
+  let lastEmpty = false;
+  for await (const req of call as AsyncIterable<pb.PutLeafRequest>) {
+    lastEmpty = req.data.length === 0;
+    counted.size += req.data.length;
+    yield req.data;
+  }
+  if (call.cancelled || (marked && !lastEmpty)) {
+    throw new CallStatusError(GrpcStatus.CANCELLED, 'PutLeaf ended before its final empty message (cancelled by the client?); nothing was stored');
+  }
+}
+
+export function putLeafHandler(engine: Engine, log: ApiLogger | undefined): handleClientStreamingCall<pb.PutLeafRequest, pb.PutLeafResponse> {
+  return (call, callback) => {
+    const counted = { size: 0 };
+    attempt(() => engine.put(pieces(call, counted)))
+      .then(
+        (addr) => callback(null, { addr: addr.hex, size: BigInt(counted.size) }),
+        (err: unknown) => {
+          // A cancelled call has already ended; there is no one to answer.
+          if (!call.cancelled) callback(failure('PutLeaf', err, log));
+        },
+      )
+      .catch((err: unknown) => log?.error({ err, rpc: 'PutLeaf' }, 'PutLeaf: responding failed'));
+  };
+}

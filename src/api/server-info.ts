@@ -1,0 +1,24 @@
+/**
+ * What the API server is told about the daemon it runs in: identity for Status, and where to
+ * log. The logger is the narrow part of pino the server uses, so the daemon passes its pino
+ * logger and tests pass a recorder.
+ */
+
+/** A pino-compatible logger: `log.error({ err }, 'message')` or `log.error('message')`. */
+export interface ApiLogger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface ServerInfo {
+  /** Daemon version, reported by Status. */
+  readonly version: string;
+  /** DERIVA_HOME of the daemon. */
+  readonly home: string;
+  /** Mount point, when the store is mounted. */
+  readonly mount?: string;
+  /** When the daemon started (ms since the epoch), for uptime. */
+  readonly startedAt: number;
+  readonly logger?: ApiLogger;
+}

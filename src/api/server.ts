@@ -1,0 +1,62 @@
+/**
+ * The daemon's gRPC server: the Deriva service over an engine, bound to a unix socket (and
+ * optionally TCP), with explicit message limits and a graceful shutdown. Handlers live in
+ * handlers.ts (unary), put-leaf.ts and get.ts (streams); all of them end calls through
+ * status.ts, so no engine error escapes into grpc-js.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Engine } from '../engine/engine.js';
+import { DerivaService, type DerivaServer } from './gen/deriva.js';
+import { getHandler } from './get.js';
+import { unaryHandlers } from './handlers.js';
+import { messageLimits } from './limits.js';
+import { putLeafHandler } from './put-leaf.js';
+import type { ServerInfo } from './server-info.js';
+
+export type { ApiLogger, ServerInfo } from './server-info.js';
+
+/** A server offering the Deriva service over `engine`; not yet listening (see {@link listen}). */
+export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
+  const server = new grpc.Server(messageLimits);
+  const impl: DerivaServer = {
+    ...unaryHandlers(engine, info),
+    putLeaf: putLeafHandler(engine, info.logger),
+    get: getHandler(engine, info.logger),
+  };
+  server.addService(DerivaService, impl);
+  return server;
+}
+
+function bind(server: grpc.Server, target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err) => {
+      if (err) reject(new Error(`cannot listen on ${target}: ${err.message}`, { cause: err }));
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Binds every target (`unix:/path/deriva.sock`, `127.0.0.1:7070`) and starts serving. A stale
+ * socket file is not removed here: the daemon does that once it holds the home-directory lock.
+ */
+export async function listen(server: grpc.Server, targets: readonly string[]): Promise<void> {
+  for (const target of targets) await bind(server, target);
+}
+
+/**
+ * Stops accepting calls, lets in-flight ones finish for up to `graceMs`, then cancels whatever
+ * is left. Resolves once the server is down.
+ */
+export function shutdown(server: grpc.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

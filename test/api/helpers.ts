@@ -1,0 +1,63 @@
+/**
+ * startApi(t): a real engine on LMDB in a temp dir, a real gRPC server on a unix socket in
+ * another temp dir, and a real DerivaClient connected to it, all torn down when the test ends
+ * (client, then server, then engine, then the directories).
+ */
+import type { Server } from '@grpc/grpc-js';
+import type { Test } from 'tap';
+import { DerivaClient } from '../../src/api/client.js';
+import { createApiServer, listen, shutdown, type ApiLogger } from '../../src/api/server.js';
+import { socketPath, unixTarget } from '../../src/api/targets.js';
+import type { Engine, EngineOptions } from '../../src/engine/engine.js';
+import { createEngine, tempDir } from '../helpers/temp.js';
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  obj: object | string;
+  msg?: string;
+}
+
+export interface Api {
+  engine: Engine;
+  server: Server;
+  client: DerivaClient;
+  /** `unix:<home>/deriva.sock` */
+  target: string;
+  socket: string;
+  home: string;
+  /** What the server logged. */
+  logs: LogEntry[];
+}
+
+/** A logger that records entries for assertions. */
+export function recordingLogger(logs: LogEntry[]): ApiLogger {
+  const at = (level: LogEntry['level']) => (obj: object | string, msg?: string) => void logs.push({ level, obj, msg });
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export async function startApi(t: Test, engineOptions: Partial<EngineOptions> = {}): Promise<Api> {
+  const engine = await createEngine(t, engineOptions);
+  const home = await tempDir(t);
+  const logs: LogEntry[] = [];
+  const server = createApiServer(engine, { version: '0.0.0-test', home, startedAt: Date.now(), logger: recordingLogger(logs) });
+  const socket = socketPath(home);
+  const target = unixTarget(socket);
+  await listen(server, [target]);
+  t.teardown(() => shutdown(server, 1000));
+  const client = DerivaClient.connect(target);
+  t.teardown(() => client.close());
+  return { engine, server, client, target, socket, home, logs };
+}
+
+/** Counts the chunks the engine hands out through `stream` (what Get handlers have read). */
+export function countStreamed(engine: Engine): { chunks: number } {
+  const counter = { chunks: 0 };
+  const stream = engine.stream.bind(engine);
+  engine.stream = async function* (...args: Parameters<Engine['stream']>) {
+    for await (const chunk of stream(...args)) {
+      counter.chunks++;
+      yield chunk;
+    }
+  };
+  return counter;
+}
