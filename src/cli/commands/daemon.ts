@@ -1,0 +1,54 @@
+/** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
+import type { CommandModule } from 'yargs';
+import { Daemon } from '../../daemon/daemon.js';
+import { resolveHome } from '../../daemon/home.js';
+import type { GlobalArgs } from '../context.js';
+
+interface DaemonArgs extends GlobalArgs {
+  mount?: string;
+  listen: string[];
+  threads?: number;
+}
+
+export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
+  command: 'daemon',
+  describe: 'Run the Deriva daemon: gRPC on a unix socket in the home, optional TCP and FUSE mount',
+  builder: (y) =>
+    y
+      .option('mount', { type: 'string', describe: 'mount the store read-only here with FUSE (created if missing)' })
+      .option('listen', { type: 'string', array: true, default: [], describe: 'also serve gRPC on HOST:PORT (repeatable)' })
+      .option('threads', { type: 'number', describe: 'compute worker threads (default: one per core)' })
+      .check((argv) => {
+        const bad = argv.listen.find((l) => !/^[^\s:]+:\d{1,5}$/.test(l) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(l));
+        if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
+        if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
+          throw new Error('--threads must be a whole number >= 1');
+        }
+        return true;
+      })
+      .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
+      .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP'),
+  handler: async (args) => {
+    const daemon = await Daemon.start({
+      home: resolveHome(args.home),
+      mount: args.mount,
+      listen: args.listen,
+      threads: args.threads,
+    });
+    const where = daemon.mount ? `, mounted at ${daemon.mount.dir}` : '';
+    process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        daemon.stop(`received ${signal}`).then(resolve, (err: unknown) => {
+          daemon.log.error({ err }, 'shutdown failed');
+          process.exitCode = 1;
+          resolve();
+        });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    // Everything is closed; do not wait on stray handles (e.g. idle HTTP/2 sessions).
+    process.exit(process.exitCode ?? 0);
+  },
+};

@@ -1,0 +1,37 @@
+/** `deriva stat ADDR`: kind, state, size and recipe of an address. */
+import type { CommandModule } from 'yargs';
+import { withClient, type GlobalArgs } from '../context.js';
+import { humanBytes, printJson, printLine } from '../output.js';
+import { paramText } from '../recipe-text.js';
+
+interface StatArgs extends GlobalArgs {
+  addr: string;
+  compute: boolean;
+}
+
+export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
+  command: 'stat <addr>',
+  describe: 'Show what is known about an address: kind, state, size, recipe, last failure',
+  builder: (y) =>
+    y
+      .positional('addr', { type: 'string', demandOption: true, describe: 'address or unique prefix (>= 8 hex digits)' })
+      .option('compute', { type: 'boolean', default: false, describe: 'compute the value if its size is not known yet' }),
+  handler: async (args) => {
+    const s = await withClient(args, (client) => client.stat(args.addr, { compute: args.compute }));
+    if (args.json) return printJson(s);
+    const rows: Array<[string, string]> = [
+      ['addr', s.addr],
+      ['kind', s.kind],
+      ['state', s.state],
+      ['size', s.size === undefined ? 'unknown (not computed yet)' : `${s.size} (${humanBytes(s.size)})`],
+    ];
+    if (s.content !== undefined && s.content !== s.addr) rows.push(['content', s.content]);
+    if (s.recipe) {
+      rows.push(['function', s.recipe.function]);
+      s.recipe.inputs.forEach((input, i) => rows.push([i === 0 ? 'inputs' : '', input]));
+      s.recipe.params.forEach((p, i) => rows.push([i === 0 ? 'params' : '', paramText(p)]));
+    }
+    if (s.error !== undefined) rows.push(['error', s.error]);
+    for (const [k, v] of rows) printLine(`${k.padEnd(9)}${v}`);
+  },
+};

@@ -1,0 +1,27 @@
+/** `deriva status`: the daemon's and the store's counters. */
+import type { CommandModule } from 'yargs';
+import { withClient, type GlobalArgs } from '../context.js';
+import { humanBytes, printJson, printLine } from '../output.js';
+
+export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'status',
+  describe: 'Show the daemon (version, home, mount, uptime) and store counters',
+  handler: async (args) => {
+    const s = await withClient(args, (client) => client.status());
+    if (args.json) return printJson(s);
+    const rows: Array<[string, string]> = [
+      ['version', s.version],
+      ['home', s.home],
+      ['mount', s.mount || '(none)'],
+      ['uptime', `${(Number(s.uptimeMs) / 1000).toFixed(0)} s`],
+      ['chunk size', humanBytes(s.chunkSize)],
+      ['leaves', String(s.leaves)],
+      ['recipes', String(s.recipes)],
+      ['values', String(s.values)],
+      ['chunks', String(s.chunks)],
+      ['cached', `${s.cachedOutputs} output(s)`],
+      ['computed', `${s.computations} since start, ${s.queued} queued`],
+    ];
+    for (const [k, v] of rows) printLine(`${k.padEnd(11)}${v}`);
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * The `deriva` command line. One module per command under commands/; this file only assembles
+ * them and maps failures to exit codes: usage errors exit 2, everything else prints one line
+ * on stderr and exits 1.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { VERSION } from '../daemon/version.js';
+import { daemonCommand } from './commands/daemon.js';
+import { fnCommand } from './commands/fn.js';
+import { getCommand } from './commands/get.js';
+import { invalidateCommand } from './commands/invalidate.js';
+import { pathCommand } from './commands/path.js';
+import { putCommand } from './commands/put.js';
+import { recipeCommand } from './commands/recipe.js';
+import { resolveCommand } from './commands/resolve.js';
+import { statCommand } from './commands/stat.js';
+import { statusCommand } from './commands/status.js';
+import { globalOptions, reportFailure } from './context.js';
+
+// `deriva get ... | head` closes the pipe early: that is success, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  reportFailure(err);
+});
+
+const cli = globalOptions(yargs(hideBin(process.argv)))
+  .scriptName('deriva')
+  .usage('$0 <command> [options]\n\nDeriva: a store where values are addressed by content or by recipe, computed on read.')
+  .command(daemonCommand)
+  .command(putCommand)
+  .command(recipeCommand)
+  .command(getCommand)
+  .command(statCommand)
+  .command(resolveCommand)
+  .command(invalidateCommand)
+  .command(statusCommand)
+  .command(pathCommand)
+  .command(fnCommand)
+  .demandCommand(1, 'say which command (see --help)')
+  .strict()
+  .version(VERSION)
+  .help()
+  .alias('h', 'help')
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .epilogue('Addresses may be given as a unique prefix of at least 8 hex digits.\nThe daemon is found through --home / DERIVA_HOME (default ~/.deriva).')
+  .fail((message, err) => {
+    if (err && !message) reportFailure(err); // a command failed
+    process.stderr.write(`deriva: ${message ?? err?.message}\nRun 'deriva --help' for usage.\n`);
+    process.exit(2);
+  });
+
+await cli.parseAsync().catch(reportFailure);

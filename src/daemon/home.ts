@@ -1,0 +1,34 @@
+/**
+ * The daemon's home directory: where the store, the socket, the log and the pid lock live.
+ * Chosen by `--home`, else DERIVA_HOME, else ~/.deriva. The CLI resolves it the same way to
+ * find the daemon's socket.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface HomeLayout {
+  readonly home: string;
+  /** LMDB store directory. */
+  readonly store: string;
+  /** Unix socket of the gRPC API. */
+  readonly socket: string;
+  /** Structured log (JSON lines). */
+  readonly log: string;
+  /** Pid file that keeps a second daemon off this home. */
+  readonly pidFile: string;
+}
+
+/** Resolves the home from an explicit value, the environment, or the default. */
+export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(explicit ?? env.DERIVA_HOME ?? join(homedir(), '.deriva'));
+}
+
+export function homeLayout(home: string): HomeLayout {
+  return {
+    home,
+    store: join(home, 'store'),
+    socket: join(home, 'deriva.sock'),
+    log: join(home, 'daemon.log'),
+    pidFile: join(home, 'daemon.pid'),
+  };
+}

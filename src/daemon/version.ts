@@ -1,0 +1,6 @@
+/** Deriva's version, read once from package.json (two levels up from src/daemon and dist/daemon). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
