@@ -50,21 +50,10 @@ function addonFileName(): string {
   return `deriva.${platform}-${arch}${abi}.node`;
 }
 
-/**
- * Where the addon lives: ../../native from src/native and from dist/native; ../../../native from
- * dist/src/native, should the build ever compile with the repo as rootDir.
- */
-function findAddon(): { path: string; found: boolean } {
-  const candidates = ['../../native/', '../../../native/'].map((dir) =>
-    fileURLToPath(new URL(dir + addonFileName(), import.meta.url)),
-  );
-  const path = candidates.find((p) => existsSync(p));
-  return path === undefined ? { path: candidates[0]!, found: false } : { path, found: true };
-}
-
 function loadAddon(): Addon {
-  const { path, found } = findAddon();
-  if (!found) {
+  // src/native and dist/native both sit two levels below the repo root, next to native/.
+  const path = fileURLToPath(new URL(`../../native/${addonFileName()}`, import.meta.url));
+  if (!existsSync(path)) {
     throw new Error(`Deriva's native addon is not built (${path} is missing): run \`make setup\``);
   }
   const addon = createRequire(import.meta.url)(path) as Addon;

@@ -9,16 +9,8 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { blake3 as napiRsBlake3 } from '@napi-rs/blake-hash';
 import { hash as wasmBlake3 } from 'blake3';
-import { hash } from '../src/native/index.js';
-
-/** One measured ratio and whether it meets its target. */
-export interface BenchResult {
-  name: string;
-  ratio: number;
-  target: string;
-  ok: boolean;
-  detail: string;
-}
+import { hash } from '../native/index.js';
+import { atLeast, type BenchResult } from './result.js';
 
 const INPUT_BYTES = 64 * 1024 * 1024;
 const ROUNDS = 7;
@@ -71,15 +63,8 @@ export async function benchHash(): Promise<BenchResult[]> {
   const table = contenders.map((c) => `${c.name} ${speed(c.name).toFixed(0)} MB/s`).join(', ');
   const detail = `64 MiB, best of ${ROUNDS}, ${availableParallelism()} cores: ${table}`;
   const baseline = speed('@napi-rs/blake-hash');
-  const result = (name: string, ratio: number, min: number, target: string): BenchResult => ({
-    name,
-    ratio,
-    target,
-    ok: ratio >= min,
-    detail,
-  });
   return [
-    result('blake3 addon 1 thread / @napi-rs/blake-hash', speed('addon 1 thread') / baseline, 1.0, '>= 1.0'),
-    result('blake3 addon rayon / @napi-rs/blake-hash', speed('addon rayon') / baseline, 1.7, '>= 1.7 on 2 cores'),
+    atLeast('blake3 addon 1 thread / @napi-rs/blake-hash', speed('addon 1 thread') / baseline, 1.0, detail),
+    atLeast('blake3 addon rayon / @napi-rs/blake-hash', speed('addon rayon') / baseline, 1.7, detail),
   ];
 }
