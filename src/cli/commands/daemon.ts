@@ -1,6 +1,5 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
-import { Daemon } from '../../daemon/daemon.js';
 import { resolveHome } from '../../daemon/home.js';
 import type { GlobalArgs } from '../context.js';
 
@@ -29,6 +28,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP'),
   handler: async (args) => {
+    // Loaded here so that client commands do not pay for the engine's start-up imports.
+    const { Daemon } = await import('../../daemon/daemon.js');
     const daemon = await Daemon.start({
       home: resolveHome(args.home),
       mount: args.mount,

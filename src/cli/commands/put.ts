@@ -41,7 +41,8 @@ export const putCommand: CommandModule<GlobalArgs, PutArgs> = {
 };
 
 async function openSource(file: string): Promise<{ source: Readable; size?: number }> {
-  if (file === '-') return { source: process.stdin };
+  // yargs hands a lone '-' positional over as ''.
+  if (file === '-' || (file === '' && process.argv.includes('-'))) return { source: process.stdin };
   const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
