@@ -17,11 +17,9 @@ export async function* messagePieces(source: Uint8Array | AsyncIterable<Uint8Arr
   }
 }
 
-const END_MARKER = Buffer.alloc(0);
-
 /**
  * Writes every piece to `call`, waiting for 'drain' whenever the stream asks to, then the
- * empty end marker, then half-closes. Stops reading `pieces` as soon as `ended` settles (the
+ * finishing message, then half-closes. Stops reading `pieces` as soon as `ended` settles (the
  * call failed, e.g. the daemon went away), and rejects with that failure.
  */
 export async function writePieces(
@@ -38,7 +36,7 @@ export async function writePieces(
   let sent = 0;
   for await (const data of pieces) {
     if (over) break;
-    if (!call.write({ data })) {
+    if (!call.write({ data, finish: false })) {
       const stop = new AbortController();
       await Promise.race([once(call, 'drain', { signal: stop.signal }), ended]).finally(() => stop.abort());
     }
@@ -49,6 +47,6 @@ export async function writePieces(
     await ended;
     throw new Error('the daemon answered PutLeaf before the upload was complete');
   }
-  call.write({ data: END_MARKER }); // the upload is complete (see upload-end.ts)
+  call.write({ data: Buffer.alloc(0), finish: true }); // the upload is complete
   call.end();
 }

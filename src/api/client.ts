@@ -12,7 +12,6 @@ import { messagePieces, writePieces } from './client-stream.js';
 import * as pb from './gen/deriva.js';
 import { messageLimits, PUT_PIECE_BYTES } from './limits.js';
 import { paramToProto } from './params.js';
-import { UPLOAD_END_EMPTY_MESSAGE, UPLOAD_END_KEY } from './upload-end.js';
 
 export { ApiError, DAEMON_UNAVAILABLE } from './client-error.js';
 
@@ -25,13 +24,6 @@ export interface ConnectOptions {
 export type ParamInput = string | ParamValue;
 
 type Callback<T> = (err: grpc.ServiceError | null, response: T) => void;
-
-/** Request metadata promising the end marker that tells a complete upload from a cancelled one. */
-function uploadEndMetadata(): grpc.Metadata {
-  const metadata = new grpc.Metadata();
-  metadata.set(UPLOAD_END_KEY, UPLOAD_END_EMPTY_MESSAGE);
-  return metadata;
-}
 
 const big = (n: number | bigint | undefined): bigint | undefined => (n === undefined ? undefined : BigInt(n));
 
@@ -64,7 +56,7 @@ export class DerivaClient {
     await this.connected();
     let call!: grpc.ClientWritableStream<pb.PutLeafRequest>;
     const result = new Promise<pb.PutLeafResponse>((resolve, reject) => {
-      call = this.raw.putLeaf(uploadEndMetadata(), (err, res) => (err ? reject(toApiError(err, this.target)) : resolve(res)));
+      call = this.raw.putLeaf((err, res) => (err ? reject(toApiError(err, this.target)) : resolve(res)));
     });
     result.catch(() => {}); // observed below; a failure may land while pieces are still being read
     const abort = (): void => call.cancel();

@@ -2,9 +2,9 @@
  * PutLeaf: the client's stream of pieces goes straight into engine.put as an async iterable,
  * so a leaf of any size passes through bounded memory (grpc-js reads ahead at most a few
  * messages). engine.put makes the leaf visible only after its source ends; the source here
- * throws instead of ending when the call was cancelled, or when a client that promised an
- * end marker (see upload-end.ts) half-closed without it, so an interrupted upload stores
- * nothing.
+ * throws instead of ending unless the last message had `finish` set (see the proto: a
+ * cancelled grpc-js upload can look like a clean end of stream), so an interrupted upload
+ * stores nothing.
  */
 import { status as GrpcStatus, type handleClientStreamingCall, type ServerReadableStream } from '@grpc/grpc-js';
 import type { Engine } from '../engine/engine.js';
@@ -12,21 +12,22 @@ import { attempt, failure } from './call-errors.js';
 import type * as pb from './gen/deriva.js';
 import type { ApiLogger } from './server-info.js';
 import { CallStatusError } from './status.js';
-import { UPLOAD_END_EMPTY_MESSAGE, UPLOAD_END_KEY } from './upload-end.js';
 
 type PutCall = ServerReadableStream<pb.PutLeafRequest, pb.PutLeafResponse>;
 
 /** The request stream's bytes; throws unless the upload ended complete. */
 async function* pieces(call: PutCall, counted: { size: number }): AsyncGenerator<Uint8Array> {
-  const marked = call.metadata.get(UPLOAD_END_KEY)[0] === UPLOAD_END_EMPTY_MESSAGE;
-  let lastEmpty = false;
+  let finished = false;
   for await (const req of call as AsyncIterable<pb.PutLeafRequest>) {
-    lastEmpty = req.data.length === 0;
+    if (finished) {
+      throw new CallStatusError(GrpcStatus.INVALID_ARGUMENT, 'PutLeaf sent data after its finishing message; nothing was stored');
+    }
+    finished = req.finish;
     counted.size += req.data.length;
     yield req.data;
   }
-  if (call.cancelled || (marked && !lastEmpty)) {
-    throw new CallStatusError(GrpcStatus.CANCELLED, 'PutLeaf ended before its final empty message (cancelled by the client?); nothing was stored');
+  if (call.cancelled || !finished) {
+    throw new CallStatusError(GrpcStatus.CANCELLED, 'PutLeaf ended without a message with finish set (cancelled by the client?); nothing was stored');
   }
 }
 

@@ -37,8 +37,8 @@ t.test('the server rejects a message over 8 MiB with RESOURCE_EXHAUSTED and keep
 
   const streamed = await new Promise<grpc.ServiceError | null>((resolve) => {
     const call = raw.putLeaf((err) => resolve(err));
-    call.write({ data: Buffer.alloc(1024, 1) });
-    call.write({ data: Buffer.alloc(MAX_MESSAGE_BYTES + 1, 2) });
+    call.write({ data: Buffer.alloc(1024, 1), finish: false });
+    call.write({ data: Buffer.alloc(MAX_MESSAGE_BYTES + 1, 2), finish: true });
     call.end();
   });
   t.equal(streamed?.code, grpc.status.RESOURCE_EXHAUSTED, 'a PutLeaf piece');

@@ -1,12 +1,11 @@
 /**
- * The PutLeaf end marker at the wire level, with the generated client: a client that promises
- * the marker stores a leaf only by sending it; a generic client without the promise commits
- * on half-close as plain gRPC does.
+ * PutLeaf's `finish` flag at the wire level, with the generated client: only a stream whose
+ * last message has `finish` set stores a leaf; a stream that merely ends, or is cancelled,
+ * stores nothing.
  */
 import * as grpc from '@grpc/grpc-js';
 import t, { type Test } from 'tap';
 import * as pb from '../../src/api/gen/deriva.js';
-import { UPLOAD_END_EMPTY_MESSAGE, UPLOAD_END_KEY } from '../../src/api/upload-end.js';
 import { startApi } from './helpers.js';
 
 function rawClient(t: Test, target: string): pb.DerivaClient {
@@ -15,33 +14,27 @@ function rawClient(t: Test, target: string): pb.DerivaClient {
   return raw;
 }
 
-function upload(raw: pb.DerivaClient, pieces: Buffer[], promiseMarker: boolean, cancel = false): Promise<grpc.ServiceError | pb.PutLeafResponse> {
-  const metadata = new grpc.Metadata();
-  if (promiseMarker) metadata.set(UPLOAD_END_KEY, UPLOAD_END_EMPTY_MESSAGE);
+function upload(raw: pb.DerivaClient, messages: pb.PutLeafRequest[], cancel = false): Promise<grpc.ServiceError | pb.PutLeafResponse> {
   return new Promise((resolve) => {
-    const call = raw.putLeaf(metadata, (err, res) => resolve(err ?? res));
-    for (const data of pieces) call.write({ data });
+    const call = raw.putLeaf((err, res) => resolve(err ?? res));
+    for (const m of messages) call.write(m);
     if (cancel) setTimeout(() => call.cancel(), 50);
     else call.end();
   });
 }
 
-t.test('with the promise, only an upload ending in an empty message is stored', async (t) => {
+const data = (s: string, finish = false): pb.PutLeafRequest => ({ data: Buffer.from(s), finish });
+
+t.test('only an upload whose last message has finish set is stored', async (t) => {
   const { client, target } = await startApi(t);
   const raw = rawClient(t, target);
-  const abc = [Buffer.from('a'), Buffer.from(''), Buffer.from('bc')];
-  t.match(await upload(raw, abc, true), { code: grpc.status.CANCELLED, details: /before its final empty message.*nothing was stored/ });
-  t.match(await upload(raw, abc, true, true), { code: grpc.status.CANCELLED }, 'a cancelled upload too');
+  const abc = [data('a'), data(''), data('bc')];
+  t.match(await upload(raw, abc), { code: grpc.status.CANCELLED, details: /without a message with finish set.*nothing was stored/ });
+  t.match(await upload(raw, abc, true), { code: grpc.status.CANCELLED }, 'a cancelled upload too');
+  t.match(await upload(raw, [data('a', true), data('bc')]), { code: grpc.status.INVALID_ARGUMENT, details: /data after its finishing message/ });
   await new Promise((r) => setTimeout(r, 50));
   t.match(await client.status(), { leaves: 0n }, 'nothing stored');
-  t.match(await upload(raw, [...abc, Buffer.alloc(0)], true), { size: 3n }, 'with the marker: stored');
+  t.match(await upload(raw, [data('a'), data('bc', true)]), { size: 3n }, 'the finishing message may carry data');
+  t.match(await upload(raw, [...abc, data('', true)]), { size: 3n }, 'or be empty');
   t.match(await client.status(), { leaves: 1n });
-});
-
-t.test('without the promise, half-close commits (generic gRPC clients)', async (t) => {
-  const { client, target } = await startApi(t);
-  const raw = rawClient(t, target);
-  const res = await upload(raw, [Buffer.from('plain'), Buffer.from(' grpc')], false);
-  t.match(res, { size: 10n });
-  t.equal((await client.stat((res as pb.PutLeafResponse).addr)).size, 10n);
 });

@@ -38,6 +38,8 @@ export const protobufFileName = "deriva.proto";
 
 export interface PutLeafRequest {
   data: Buffer;
+  /** Set on the last message (which may also carry data): the upload is complete. */
+  finish: boolean;
 }
 
 export interface PutLeafResponse {
@@ -189,13 +191,16 @@ export interface ListFunctionsResponse {
 }
 
 function createBasePutLeafRequest(): PutLeafRequest {
-  return { data: Buffer.alloc(0) };
+  return { data: Buffer.alloc(0), finish: false };
 }
 
 export const PutLeafRequest: MessageFns<PutLeafRequest> = {
   encode(message: PutLeafRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.data.length !== 0) {
       writer.uint32(10).bytes(message.data);
+    }
+    if (message.finish !== false) {
+      writer.uint32(16).bool(message.finish);
     }
     return writer;
   },
@@ -221,6 +226,14 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
             message.data = Buffer.from(reader.bytes());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.finish = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -234,13 +247,19 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
   },
 
   fromJSON(object: any): PutLeafRequest {
-    return { data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0) };
+    return {
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      finish: isSet(object.finish) ? globalThis.Boolean(object.finish) : false,
+    };
   },
 
   toJSON(message: PutLeafRequest): unknown {
     const obj: any = {};
     if (message.data.length !== 0) {
       obj.data = base64FromBytes(message.data);
+    }
+    if (message.finish !== false) {
+      obj.finish = message.finish;
     }
     return obj;
   },
@@ -251,6 +270,7 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
   fromPartial<I extends Exact<DeepPartial<PutLeafRequest>, I>>(object: I): PutLeafRequest {
     const message = createBasePutLeafRequest();
     message.data = object.data ?? Buffer.alloc(0);
+    message.finish = object.finish ?? false;
     return message;
   },
 };
@@ -2437,7 +2457,12 @@ export const ListFunctionsResponse: MessageFns<ListFunctionsResponse> = {
 
 export type DerivaService = typeof DerivaService;
 export const DerivaService = {
-  /** Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order. */
+  /**
+   * Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order, and sets
+   * `finish` on the last message. Only a stream whose last message has `finish` set stores
+   * anything: a cancelled or broken upload ends without it (a grpc-js client's cancel can reach
+   * the server as a clean end of stream, grpc/grpc-node#2583) and must not leave a truncated leaf.
+   */
   putLeaf: {
     path: "/deriva.v1.Deriva/PutLeaf" as const,
     requestStream: true as const,
@@ -2521,7 +2546,12 @@ export const DerivaService = {
 } as const;
 
 export interface DerivaServer extends UntypedServiceImplementation {
-  /** Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order. */
+  /**
+   * Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order, and sets
+   * `finish` on the last message. Only a stream whose last message has `finish` set stores
+   * anything: a cancelled or broken upload ends without it (a grpc-js client's cancel can reach
+   * the server as a clean end of stream, grpc/grpc-node#2583) and must not leave a truncated leaf.
+   */
   putLeaf: handleClientStreamingCall<PutLeafRequest, PutLeafResponse>;
   /** Registers a recipe; params given as strings are coerced by the function's schema. */
   putRecipe: handleUnaryCall<PutRecipeRequest, PutRecipeResponse>;
@@ -2540,7 +2570,12 @@ export interface DerivaServer extends UntypedServiceImplementation {
 }
 
 export interface DerivaClient extends Client {
-  /** Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order. */
+  /**
+   * Stores a leaf. The client streams the bytes in pieces (each <= 4 MiB), in order, and sets
+   * `finish` on the last message. Only a stream whose last message has `finish` set stores
+   * anything: a cancelled or broken upload ends without it (a grpc-js client's cancel can reach
+   * the server as a clean end of stream, grpc/grpc-node#2583) and must not leave a truncated leaf.
+   */
   putLeaf(
     callback: (error: ServiceError | null, response: PutLeafResponse) => void,
   ): ClientWritableStream<PutLeafRequest>;
