@@ -11,7 +11,7 @@ NATIVE_LIB := native/deriva.linux-x64-gnu.node
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 TS_PROTO_OPTS := outputServices=grpc-js,esModuleInterop=true,forceLong=bigint,importSuffix=.js,useOptionals=messages,env=node
 
-.PHONY: help setup apt npm native build test lint bench proto clean
+.PHONY: help setup apt npm native build run test lint bench proto clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ build: setup dist/.stamp ## compile TypeScript to dist/
 dist/.stamp: $(TS_SRC) tsconfig.json tsconfig.build.json
 	npx tsc -p tsconfig.build.json
 	@touch $@
+
+DERIVA_HOME ?= $(HOME)/.deriva
+MOUNT ?= $(DERIVA_HOME)/mnt
+
+run: build ## start the daemon on the default store (~/.deriva; set DERIVA_HOME, MOUNT to change), mounted at ~/.deriva/mnt
+	DERIVA_HOME=$(DERIVA_HOME) ./bin/deriva daemon --mount $(MOUNT)
 
 test: build ## run the whole test suite (installs what it needs first)
 	npx tap
