@@ -3,6 +3,8 @@
  * side by side in the same run. Exits 0 even when a target is missed (the table says MISS):
  * benchmarks inform, tests gate.
  */
+import { benchFuse } from './fuse.js';
+import { benchGrpc } from './grpc.js';
 import { benchHash } from './hash.js';
 import { benchIngest } from './ingest.js';
 import { benchOpen } from './open.js';
@@ -12,6 +14,8 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   hash: benchHash,
   ingest: benchIngest,
   open: benchOpen,
+  fuse: benchFuse,
+  grpc: benchGrpc,
 };
 
 const only = process.argv.slice(2);

@@ -1,5 +1,5 @@
 /**
- * The official BLAKE3 test vectors (fixtures/blake3-test-vectors.json, from the BLAKE3 repo),
+ * The official BLAKE3 test vectors (../shared/vectors beside the checkout, from the BLAKE3 repo),
  * checked through every path into the addon: one-shot, incremental with several split patterns,
  * async, parallel forced on and off; the 32-byte digest and the full 131-byte extended output.
  */
@@ -20,9 +20,8 @@ interface Vectors {
   cases: VectorCase[];
 }
 
-const vectors = JSON.parse(
-  readFileSync(new URL('./fixtures/blake3-test-vectors.json', import.meta.url), 'utf8'),
-) as Vectors;
+const VECTORS = new URL('../../../shared/vectors/blake3_test_vectors.json', import.meta.url);
+const vectors = JSON.parse(readFileSync(VECTORS, 'utf8')) as Vectors;
 const key = Buffer.from(vectors.key, 'ascii');
 const context = vectors.context_string;
 const FULL = 131;
