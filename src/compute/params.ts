@@ -4,13 +4,12 @@
  * string given for a non-string param, as the CLI sends them, is coerced), and each spec's own
  * check runs. The result is the canonical param set, so equal meanings get equal addresses.
  */
+import { I64_MAX, I64_MIN } from '../core/dcf-format.js';
 import { BadParamError } from '../core/errors.js';
 import type { ParamType, ParamValue, PlainParam } from '../core/recipe.js';
 import type { ComputeFunction, ParamSpec } from './function.js';
 
 const INT = /^-?(0|[1-9][0-9]*)$/;
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
 const TRUE = new Set(['true', '1', 'yes']);
 const FALSE = new Set(['false', '0', 'no']);
 
