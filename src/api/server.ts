@@ -6,7 +6,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Engine } from '../engine/engine.js';
-import { DerivaService, type DerivaServer } from './gen/deriva.js';
+import type { DerivaServer } from './gen/deriva.js';
+import { derivaService } from './get-codec.js';
 import { getHandler } from './get.js';
 import { unaryHandlers } from './handlers.js';
 import { messageLimits } from './limits.js';
@@ -23,7 +24,7 @@ export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
     putLeaf: putLeafHandler(engine, info.logger),
     get: getHandler(engine, info.logger),
   };
-  server.addService(DerivaService, impl);
+  server.addService(derivaService, impl);
   return server;
 }
 

@@ -24,7 +24,7 @@ interface Contender {
 const contenders: Contender[] = [
   { name: 'addon 1 thread', run: (data) => hash(data, { parallel: false }) },
   { name: 'addon rayon', run: (data) => hash(data, { parallel: true }) },
-  { name: '@napi-rs/blake-hash', run: (data) => napiRsBlake3(data) },
+  { name: '@napi-rs/blake-hash', run: (data) => napiRsBlake3(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) },
   { name: 'blake3 (wasm)', run: (data) => wasmBlake3(data) as Buffer },
 ];
 

@@ -15,7 +15,7 @@ import type { ComputeFunction } from '../compute/function.js';
 import { ComputePool } from '../compute/pool.js';
 import { FunctionRegistry } from '../compute/registry.js';
 import { Store } from '../store/store.js';
-import { iterateRange, readRange } from '../store/value-reader.js';
+import { iterateRange, readInto, readRange } from '../store/value-reader.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { canonicalRecipe } from './recipe-check.js';
 
@@ -156,6 +156,16 @@ export class Engine {
   async read(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
     const { content } = await this.materialize(addr);
     return readRange(this.store, this.store.getManifest(content)!, offset, length);
+  }
+
+  /**
+   * Fills `target` with the bytes of the value at `addr` from `offset` on (computing it if
+   * needed); returns the count, short at the end of the value. The mount's read path: the
+   * bytes go straight into the kernel's buffer.
+   */
+  async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    const { content } = await this.materialize(addr);
+    return readInto(this.store, this.store.getManifest(content)!, offset, target);
   }
 
   /** The value at `addr` as a sequence of chunk-sized pieces, for streaming to a client. */

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { dirStat, fileStat, fsStat, type Owner } from './attrs.js';
 import { FsError } from './errno.js';
 import { lookup, lookupValue } from './lookup.js';
+import { parsePath } from './paths.js';
 import { countOp, valueOp, valuesOp, type FuseHandler, type FuseLogger } from './op-guard.js';
 
 /** What every op needs: the engine, who owns the nodes, where to log. */
@@ -40,9 +41,13 @@ export function readOps(ctx: OpContext): Record<string, FuseHandler> {
     }),
 
     read: countOp(log, 'read', async (path: string, _fd: number, buf: Buffer, len: number, pos: number) => {
-      const info = lookupValue(engine, path);
-      const bytes = await engine.read(info.addr, pos, len);
-      return bytes.copy(buf, 0, 0, Math.min(bytes.length, len));
+      // The hot path: parse and read straight into the kernel's buffer (open already checked).
+      const parsed = parsePath(path);
+      if (parsed?.kind !== 'value') {
+        lookupValue(engine, path); // a directory or no such path: throws EISDIR or ENOENT
+        return 0;
+      }
+      return engine.readInto(parsed.addr, pos, buf.subarray(0, len));
     }),
 
     release: valueOp(log, 'release', () => undefined),

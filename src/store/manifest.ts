@@ -20,7 +20,8 @@ export function encodeManifest(m: Manifest): Buffer {
 }
 
 export function decodeManifest(bytes: Uint8Array, chunkSize: number): Manifest {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // `length`, not `byteLength`: lmdb-js reusable read buffers report their value size there.
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const n = (buf.length - 8) / CADDR_BYTES;
   const size = buf.length >= 8 ? Number(buf.readBigUInt64BE(0)) : -1;
   if (!Number.isInteger(n) || n !== Math.ceil(size / chunkSize)) {

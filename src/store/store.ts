@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { StoreError } from '../core/errors.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
@@ -33,6 +34,21 @@ export interface ActionEntry {
 
 type BinaryDb = Database<Buffer, Buffer>;
 
+/**
+ * Decoded manifests kept in memory: a range read of a large value would otherwise decode its
+ * whole chunk list on every call. A manifest is keyed by its value's content address, so a
+ * cached one can never be stale while the value exists.
+ */
+const MANIFEST_CACHE_ENTRIES = 4096;
+
+/**
+ * Bytes of recently read chunks kept for range reads. A reader through the mount asks for
+ * 128 KiB at a time and LMDB can only hand out a whole chunk (lmdb-js copies a value on every
+ * get), so without this each 1 MiB chunk would be copied eight times over for one pass.
+ * Chunks are content-addressed: a cached chunk is never stale.
+ */
+const READ_CACHE_BYTES = 32 * 1024 * 1024;
+
 export class Store {
   readonly chunkSize: number;
   private readonly chunks: BinaryDb;
@@ -42,6 +58,11 @@ export class Store {
   private readonly deps: BinaryDb;
   private readonly rdeps: BinaryDb;
   private readonly actions: Database<StoredAction, Buffer>;
+  private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
+  private readonly readCache = new LRUCache<string, Buffer>({
+    maxSize: READ_CACHE_BYTES,
+    sizeCalculation: (b) => Math.max(1, b.length),
+  });
 
   private constructor(
     readonly dir: string,
@@ -102,9 +123,25 @@ export class Store {
     return bytes;
   }
 
+  /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
+  copyFromChunk(addr: Buffer, target: Uint8Array, at: number, from: number, to: number): void {
+    const key = addr.toString('latin1');
+    let chunk = this.readCache.get(key);
+    if (!chunk) {
+      chunk = this.getChunk(addr);
+      this.readCache.set(key, chunk);
+    }
+    target.set(chunk.subarray(from, to), at);
+  }
+
   getManifest(addr: CAddr): Manifest | undefined {
-    const raw = this.values.getBinary(addr.bytes);
-    return raw === undefined ? undefined : decodeManifest(raw, this.chunkSize);
+    const cached = this.manifests.get(addr.hex);
+    if (cached) return cached;
+    const raw = this.values.getBinaryFast(addr.bytes);
+    if (raw === undefined) return undefined;
+    const manifest = decodeManifest(raw, this.chunkSize);
+    this.manifests.set(addr.hex, manifest);
+    return manifest;
   }
 
   /** Records a value's manifest (and, for a leaf, its leaf mark) atomically; durable on resolve. */

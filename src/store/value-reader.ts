@@ -8,16 +8,22 @@ import type { Store } from './store.js';
 /** Copies bytes [offset, offset+length) of a value, clamped to its end. */
 export function readRange(store: Store, manifest: Manifest, offset: number, length: number): Buffer {
   const start = Math.max(0, Math.min(offset, manifest.size));
-  const end = Math.min(manifest.size, start + Math.max(0, length));
-  const out = Buffer.allocUnsafe(end - start);
+  const out = Buffer.allocUnsafe(Math.min(manifest.size - start, Math.max(0, length)));
+  readInto(store, manifest, start, out);
+  return out;
+}
+
+/** Fills `target` with the value's bytes from `offset` on; returns how many (short at the end). */
+export function readInto(store: Store, manifest: Manifest, offset: number, target: Uint8Array): number {
+  const start = Math.max(0, Math.min(offset, manifest.size));
+  const end = Math.min(manifest.size, start + target.length);
   const cs = store.chunkSize;
   for (let i = Math.floor(start / cs); i * cs < end; i++) {
-    const chunk = store.getChunk(manifest.chunks[i]!);
     const from = Math.max(start, i * cs);
     const to = Math.min(end, (i + 1) * cs);
-    chunk.copy(out, from - start, from - i * cs, to - i * cs);
+    store.copyFromChunk(manifest.chunks[i]!, target, from - start, from - i * cs, to - i * cs);
   }
-  return out;
+  return end - start;
 }
 
 /** Yields a value's chunks in order, one at a time (each a fresh copy). */
