@@ -4,6 +4,9 @@
  * - first read: `cat` of a freshly stored 256 MiB leaf through FUSE (every page crosses to
  *   the daemon) vs `cat` of the same bytes from a plain file in page cache. A fresh leaf of
  *   new random bytes each round, so no round finds the FUSE file in the kernel's cache;
+ * - the same first read against fuse-native's own ceiling: `cat` of a file a minimal
+ *   fuse-native filesystem serves from a constant buffer (fuse-ceiling-fs.ts), which bounds any
+ *   daemon built on fuse-native;
  * - re-read: the same FUSE file read again, now from the kernel's page cache (kernelCache),
  *   vs the plain cached file;
  * - stat latency: p50/p99 of `fs.promises.stat` on stored leaves, one distinct leaf per call
@@ -13,9 +16,10 @@
  *   responsive.
  */
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DerivaClient } from '../api/client.js';
 import { startDaemon, timeCat, writeRandomFile, type BenchDaemon } from './daemon-process.js';
@@ -32,17 +36,40 @@ const WARM_STATS = 100;
 export async function benchFuse(): Promise<BenchResult[]> {
   const daemon = await startDaemon();
   try {
-    const { results, bigLeaf } = await benchReads(daemon);
-    return [...results, ...(await benchStats(daemon, bigLeaf))];
+    const { results, bigLeaf, first } = await benchReads(daemon);
+    const ceiling = await fuseNativeCeiling(join(daemon.dir, 'ceiling'));
+    const ceilingResult = atLeast('fuse first read vs fuse-native ceiling', ceiling / first, 0.5,
+      `fuse ${mbps(first)}, a constant-buffer fuse-native fs ${mbps(ceiling)} (best of ${READ_ROUNDS}; target is ours)`);
+    return [...results, ceilingResult, ...(await benchStats(daemon, bigLeaf))];
   } finally {
     await daemon.stop();
+  }
+}
+
+/** Best `cat` time of the file fuse-ceiling-fs.ts serves, in its own child process. */
+async function fuseNativeCeiling(mnt: string): Promise<number> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fuse-ceiling-fs.js', import.meta.url)), mnt], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`fuse-ceiling-fs exited ${code} before it was ready`)));
+    });
+    let best = Infinity;
+    for (let i = 0; i < READ_ROUNDS; i++) best = Math.min(best, await timeCat(join(mnt, 'file')));
+    return best;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 }
 
 const mbps = (ms: number): string => `${(SIZE / 1e6 / (ms / 1e3)).toFixed(0)} MB/s`;
 
 /** First read and re-read through the mount vs a cached plain file; best time of each. */
-async function benchReads(daemon: BenchDaemon): Promise<{ results: BenchResult[]; bigLeaf: string }> {
+async function benchReads(daemon: BenchDaemon): Promise<{ results: BenchResult[]; bigLeaf: string; first: number }> {
   let plain = Infinity;
   let first = Infinity;
   let again = Infinity;
@@ -66,6 +93,7 @@ async function benchReads(daemon: BenchDaemon): Promise<{ results: BenchResult[]
   const best = `256 MiB, best of ${READ_ROUNDS * REREADS}`;
   return {
     bigLeaf: leaf,
+    first,
     results: [
       atLeast('fuse first read vs cat of cached file', plain / first, 0.15,
         `fuse ${mbps(first)} (best of ${READ_ROUNDS}, a fresh leaf each), plain ${mbps(plain)} (${best})`),

@@ -42,12 +42,18 @@ type BinaryDb = Database<Buffer, Buffer>;
 const MANIFEST_CACHE_ENTRIES = 4096;
 
 /**
- * Bytes of recently read chunks kept for range reads. A reader through the mount asks for
- * 128 KiB at a time and LMDB can only hand out a whole chunk (lmdb-js copies a value on every
- * get), so without this each 1 MiB chunk would be copied eight times over for one pass.
- * Chunks are content-addressed: a cached chunk is never stale.
+ * Recently read chunks kept for range reads. A reader through the mount asks for 128 KiB at a
+ * time and lmdb-js copies a whole value on every get, so without this each 1 MiB chunk would
+ * be copied eight times over for one pass. Chunks are content-addressed: a cached chunk is
+ * never stale. Evicted chunk buffers are reused rather than left to the garbage collector.
  */
-const READ_CACHE_BYTES = 32 * 1024 * 1024;
+const READ_CACHE_CHUNKS = 32;
+
+/** A chunk's bytes in a reusable, chunk-sized buffer. */
+interface CachedChunk {
+  readonly buffer: Buffer;
+  readonly length: number;
+}
 
 export class Store {
   readonly chunkSize: number;
@@ -59,9 +65,10 @@ export class Store {
   private readonly rdeps: BinaryDb;
   private readonly actions: Database<StoredAction, Buffer>;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
-  private readonly readCache = new LRUCache<string, Buffer>({
-    maxSize: READ_CACHE_BYTES,
-    sizeCalculation: (b) => Math.max(1, b.length),
+  private readonly spareBuffers: Buffer[] = [];
+  private readonly readCache = new LRUCache<string, CachedChunk>({
+    max: READ_CACHE_CHUNKS,
+    dispose: (chunk) => this.spareBuffers.push(chunk.buffer),
   });
 
   private constructor(
@@ -128,10 +135,16 @@ export class Store {
     const key = addr.toString('latin1');
     let chunk = this.readCache.get(key);
     if (!chunk) {
-      chunk = this.getChunk(addr);
+      // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
+      const view = this.chunks.getBinaryFast(addr);
+      if (view === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+      const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
+      // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
+      buffer.set(view.subarray(0, view.length));
+      chunk = { buffer, length: view.length };
       this.readCache.set(key, chunk);
     }
-    target.set(chunk.subarray(from, to), at);
+    target.set(chunk.buffer.subarray(from, Math.min(to, chunk.length)), at);
   }
 
   getManifest(addr: CAddr): Manifest | undefined {
