@@ -21,6 +21,8 @@ export function statResponse(info: AddressInfo): pb.StatResponse {
     content: info.content?.hex,
     recipe: info.recipe && recipeToProto(info.recipe),
     error: info.error,
+    chunksComputed: big(info.partial?.computed),
+    chunksTotal: big(info.partial?.total),
   };
 }
 
@@ -78,5 +80,7 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     cachedOutputs: BigInt(s.actions),
     computations: BigInt(s.computations),
     queued: BigInt(s.queued),
+    chunksComputed: BigInt(s.chunksComputed),
+    bytesComputed: BigInt(s.bytesComputed),
   };
 }

@@ -48,7 +48,7 @@ export class Executor {
           return done;
         },
         (err: unknown) => {
-          this.failures.set(addr.hex, err instanceof Error ? err.message : String(err));
+          this.recordFailure(addr, err);
           throw err;
         },
       );
@@ -66,6 +66,11 @@ export class Executor {
   /** The message of the last failed computation of `addr`, if it has not since succeeded. */
   lastFailure(addr: CAddr): string | undefined {
     return this.failures.get(addr.hex);
+  }
+
+  /** Remembers why computing (part of) `addr` failed, for `info` to report. */
+  recordFailure(addr: CAddr, err: unknown): void {
+    this.failures.set(addr.hex, err instanceof Error ? err.message : String(err));
   }
 
   /** Forgets recorded failures (so state reads fresh after an invalidation). */
@@ -119,7 +124,8 @@ export class Executor {
   }
 }
 
-function failure(addr: CAddr, recipe: Recipe, err: unknown): DerivaError {
+/** The typed error for a function that threw while computing recipe `addr`. */
+export function failure(addr: CAddr, recipe: Recipe, err: unknown): DerivaError {
   const message = err instanceof Error ? err.message : String(err);
   return new FunctionFailedError(`recipe ${addr.hex} (${formatFunctionId(recipe.fn)}) failed: ${message}`, {
     cause: err,

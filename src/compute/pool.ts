@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { ComputeResult, ComputeTask } from './task.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
@@ -12,7 +12,7 @@ export interface PoolOptions {
 }
 
 export class ComputePool {
-  private readonly piscina: Piscina<ComputeTask, ComputeResult>;
+  private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | string>;
 
   constructor(options: PoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
@@ -26,8 +26,23 @@ export class ComputePool {
     });
   }
 
+  /** Computes and stores a recipe's whole output. */
   run(task: ComputeTask): Promise<ComputeResult> {
-    return this.piscina.run(task);
+    return this.piscina.run(task) as Promise<ComputeResult>;
+  }
+
+  /** Records a chunkwise output, all of whose chunks are stored, as one value. */
+  assemble(task: AssembleTask): Promise<ComputeResult> {
+    return this.piscina.run(task, { name: 'assemble' }) as Promise<ComputeResult>;
+  }
+
+  /** Computes and stores one chunk of a chunkwise output; its input bytes are transferred. */
+  mapChunk(task: ChunkTask): Promise<string> {
+    // Transfer only a buffer the view owns whole (never, say, Node's shared small-Buffer pool).
+    const { buffer, byteOffset, byteLength } = task.input;
+    const owned = buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength;
+    const transferList = owned ? [buffer] : [];
+    return this.piscina.run(task, { name: 'mapChunk', transferList }) as Promise<string>;
   }
 
   /** Tasks waiting for a free worker. */

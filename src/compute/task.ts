@@ -13,6 +13,25 @@ export interface ComputeTask {
   readonly inputs: readonly string[];
 }
 
+/** One output chunk of a chunkwise function, computed alone for a range read. */
+export interface ChunkTask {
+  readonly storeDir: string;
+  readonly fn: { readonly name: string; readonly version: number };
+  readonly params: ReadonlyMap<string, PlainParam>;
+  /** The input bytes under the output chunk (transferred, not copied). */
+  readonly input: Uint8Array;
+  /** Absolute offset of `input` in the input value. */
+  readonly offset: number;
+}
+
+/** A chunkwise output whose chunks are all computed, to be recorded as one value. */
+export interface AssembleTask {
+  readonly storeDir: string;
+  /** Chunk addresses (hex), in order. */
+  readonly chunks: readonly string[];
+  readonly size: number;
+}
+
 export interface ComputeResult {
   /** Content address (hex) of the stored output. */
   readonly content: string;

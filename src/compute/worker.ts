@@ -4,21 +4,28 @@
  */
 import { CAddr } from '../core/caddr.js';
 import { NotFoundError } from '../core/errors.js';
+import { Hasher, hash } from '../native/index.js';
 import { Store } from '../store/store.js';
 import { builtins } from './builtins/index.js';
 import { FunctionRegistry } from './registry.js';
 import { runFunction } from './run-function.js';
-import type { ComputeResult, ComputeTask } from './task.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task.js';
 
 const registry = new FunctionRegistry(builtins);
 const stores = new Map<string, Store>();
 
-export default async function compute(task: ComputeTask): Promise<ComputeResult> {
-  let store = stores.get(task.storeDir);
+function storeAt(dir: string): Store {
+  let store = stores.get(dir);
   if (!store) {
-    store = Store.open(task.storeDir);
-    stores.set(task.storeDir, store);
+    store = Store.open(dir);
+    stores.set(dir, store);
   }
+  return store;
+}
+
+/** Computes a recipe's whole output from its stored inputs and stores it. */
+export default async function compute(task: ComputeTask): Promise<ComputeResult> {
+  const store = storeAt(task.storeDir);
   const inputs = task.inputs.map((hex) => {
     const manifest = store.getManifest(CAddr.fromHex(hex));
     if (!manifest) throw new NotFoundError(`input value ${hex} is not stored`);
@@ -26,4 +33,26 @@ export default async function compute(task: ComputeTask): Promise<ComputeResult>
   });
   const written = await runFunction(store, registry.get(task.fn), task.params, inputs);
   return { content: written.addr.hex, size: written.manifest.size };
+}
+
+/** Records stored chunks as one value (hashing them all for its content address). */
+export async function assemble(task: AssembleTask): Promise<ComputeResult> {
+  const store = storeAt(task.storeDir);
+  const hasher = new Hasher();
+  const chunks = task.chunks.map((hex) => Buffer.from(hex, 'hex'));
+  for (const chunk of chunks) hasher.update(store.getChunk(chunk));
+  const addr = CAddr.fromBytes(hasher.finalize());
+  await store.putValue(addr, { size: task.size, chunks }, false);
+  return { content: addr.hex, size: task.size };
+}
+
+/** Computes one output chunk of a chunkwise function, stores it, returns its address (hex). */
+export async function mapChunk(task: ChunkTask): Promise<string> {
+  const fn = registry.get(task.fn);
+  if (fn.kind !== 'chunkwise') throw new Error(`${fn.name}@${fn.version} is not chunkwise`);
+  const out = fn.map(task.input, task.offset, task.params);
+  const addr = hash(out);
+  const store = storeAt(task.storeDir);
+  if (!store.hasChunk(addr)) await store.putChunk(addr, out);
+  return addr.toString('hex');
 }

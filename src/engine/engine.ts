@@ -13,9 +13,9 @@ import { builtins } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { ComputePool } from '../compute/pool.js';
+import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
 import { Store } from '../store/store.js';
-import { iterateRange, readInto, readRange } from '../store/value-reader.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { canonicalRecipe } from './recipe-check.js';
 
@@ -28,8 +28,11 @@ export interface EngineOptions {
   readonly threads?: number;
 }
 
-/** Where a value stands: stored, not yet computed, or its last computation failed. */
-export type ValueState = 'materialized' | 'not-materialized' | 'failed';
+/**
+ * Where a value stands: stored, some chunks computed (chunkwise outputs read by range), not
+ * yet computed, or its last computation failed.
+ */
+export type ValueState = 'materialized' | 'partial' | 'not-materialized' | 'failed';
 
 /** What an invalidation did: outputs forgotten, and how many reverse-DAG levels it walked. */
 export interface Invalidation {
@@ -48,19 +51,40 @@ export interface AddressInfo {
   /** Content address of a materialized recipe output. */
   readonly content?: CAddr;
   readonly state: ValueState;
+  /** Output chunks computed so far, when `state` is 'partial'. */
+  readonly partial?: { readonly computed: number; readonly total: number };
   /** Why the last computation failed, when `state` is 'failed'. */
   readonly error?: string;
 }
 
+/** `state` as people read it: "partial 3/1024 chunks" for a partial output. */
+export function describeState(info: AddressInfo): string {
+  return info.partial ? `partial ${info.partial.computed}/${info.partial.total} chunks` : info.state;
+}
+
+/** Counters for `deriva status` and tests. */
+export type EngineStatus = {
+  /** Whole-output function runs. */
+  readonly computations: number;
+  /** Output chunks computed alone for range reads, and the input bytes under them. */
+  readonly chunksComputed: number;
+  readonly bytesComputed: number;
+  /** Compute tasks waiting for a worker. */
+  readonly queued: number;
+  readonly chunkSize: number;
+} & ReturnType<Store['stats']>;
+
 export class Engine {
   readonly registry = new FunctionRegistry(builtins);
   private readonly executor: Executor;
+  private readonly ranges: RangeReader;
 
   private constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
   ) {
     this.executor = new Executor(store, pool);
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor);
   }
 
   static open(options: EngineOptions): Engine {
@@ -106,15 +130,19 @@ export class Engine {
     const recipe = decodeRecipe(dcf);
     const out = this.executor.cachedOutput(addr);
     if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, state: 'materialized' };
+    const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
     const error = this.executor.lastFailure(addr);
-    return error === undefined
-      ? { addr, kind: 'recipe', recipe, state: 'not-materialized' }
-      : { addr, kind: 'recipe', recipe, state: 'failed', error };
+    if (error !== undefined) return { ...base, state: 'failed', error };
+    const partial = this.ranges.partial(addr);
+    return partial ? { ...base, state: 'partial', partial } : { ...base, state: 'not-materialized' };
   }
 
-  /** Size of the value at `addr`, computing a recipe's output if its size is not yet known. */
-  async size(addr: CAddr): Promise<number> {
-    return (await this.materialize(addr)).size;
+  /**
+   * Size of the value at `addr`. Known without computing for leaves and for chunkwise and
+   * structural outputs; a streaming or whole output is computed to learn it.
+   */
+  size(addr: CAddr): Promise<number> {
+    return this.ranges.size(addr);
   }
 
   /**
@@ -127,7 +155,7 @@ export class Engine {
     const evict: CAddr[] = [];
     let depth = 0;
     for (let level = [addr], d = 0; level.length > 0; d++) {
-      const cached = level.filter((a) => this.store.getAction(a) !== undefined);
+      const cached = level.filter((a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0);
       if (cached.length > 0) depth = d;
       evict.push(...cached);
       level = level.flatMap((a) => this.store.dependents(a)).filter((a) => !seen.has(a.hex) && seen.add(a.hex));
@@ -154,8 +182,11 @@ export class Engine {
 
   /** Bytes [offset, offset+length) of the value at `addr` (clamped to its end). */
   async read(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
-    const { content } = await this.materialize(addr);
-    return readRange(this.store, this.store.getManifest(content)!, offset, length);
+    const size = await this.size(addr);
+    const start = Math.max(0, Math.min(offset, size));
+    const out = Buffer.allocUnsafe(Math.min(size - start, Math.max(0, length)));
+    await this.ranges.readInto(addr, start, out);
+    return out;
   }
 
   /**
@@ -163,15 +194,19 @@ export class Engine {
    * needed); returns the count, short at the end of the value. The mount's read path: the
    * bytes go straight into the kernel's buffer.
    */
-  async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
-    const { content } = await this.materialize(addr);
-    return readInto(this.store, this.store.getManifest(content)!, offset, target);
+  readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    return this.ranges.readInto(addr, offset, target);
   }
 
   /** The value at `addr` as a sequence of chunk-sized pieces, for streaming to a client. */
   async *stream(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): AsyncGenerator<Buffer> {
-    const { content } = await this.materialize(addr);
-    yield* iterateRange(this.store, this.store.getManifest(content)!, offset, length);
+    const end = Math.min(await this.size(addr), offset + Math.max(0, length));
+    const cs = this.chunkSize;
+    for (let at = Math.max(0, offset); at < end; at += cs - (at % cs)) {
+      const piece = Buffer.allocUnsafe(Math.min(end - at, cs - (at % cs)));
+      await this.ranges.readInto(addr, at, piece);
+      yield piece;
+    }
   }
 
   /** Recipes that take `addr` as an input. */
@@ -184,8 +219,14 @@ export class Engine {
   }
 
   /** Counters for status reporting and tests. */
-  status(): { computations: number; queued: number; chunkSize: number } & ReturnType<Store['stats']> {
-    return { computations: this.executor.computed, queued: this.pool.queued, chunkSize: this.chunkSize, ...this.store.stats() };
+  status(): EngineStatus {
+    return {
+      computations: this.executor.computed,
+      ...this.ranges.counters,
+      queued: this.pool.queued,
+      chunkSize: this.chunkSize,
+      ...this.store.stats(),
+    };
   }
 
   /** Finishes queued work, stops the workers, closes the store. */

@@ -1,11 +1,11 @@
 /**
  * Extended attributes that describe a value without reading it: `user.deriva.kind` (leaf or
- * recipe), `user.deriva.state` (materialized, not-materialized, failed) and, for recipes,
+ * recipe), `user.deriva.state` (materialized, "partial N/M chunks", not-materialized, failed) and, for recipes,
  * `user.deriva.recipe` (the one JSON rendering, {@link recipeToJson}). Reading them never
  * computes anything. Directories have none.
  */
 import { recipeToJson } from '../core/recipe-json.js';
-import type { AddressInfo } from '../engine/engine.js';
+import { describeState, type AddressInfo } from '../engine/engine.js';
 import { FsError } from './errno.js';
 import { lookup } from './lookup.js';
 import { valueOp, type FuseHandler } from './op-guard.js';
@@ -26,7 +26,7 @@ export function xattrValue(info: AddressInfo, name: string): string | undefined 
     case XATTR_KIND:
       return info.kind;
     case XATTR_STATE:
-      return info.state;
+      return describeState(info);
     case XATTR_RECIPE:
       return info.recipe && JSON.stringify(recipeToJson(info.recipe));
     default:

@@ -12,6 +12,7 @@ import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { StoreError } from '../core/errors.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
+import { PartialChunks } from './partials.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -64,6 +65,8 @@ export class Store {
   private readonly deps: BinaryDb;
   private readonly rdeps: BinaryDb;
   private readonly actions: Database<StoredAction, Buffer>;
+  /** Chunks of outputs computed one at a time by range reads. */
+  readonly partials: PartialChunks;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
   private readonly readCache = new LRUCache<string, CachedChunk>({
@@ -84,6 +87,7 @@ export class Store {
     this.deps = env.openDB({ name: 'deps', ...binary, dupSort: true });
     this.rdeps = env.openDB({ name: 'rdeps', ...binary, dupSort: true });
     this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
+    this.partials = new PartialChunks(env.openDB({ name: 'partials', ...binary }));
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
 
@@ -206,10 +210,20 @@ export class Store {
     await this.actions.put(addr.bytes, { ...entry, content: entry.content.bytes });
   }
 
-  /** Forgets recipes' outputs (their values stay until garbage collection); durable on resolve. */
+  /** Forgets the partial outputs of these recipes; durable on resolve. */
+  async dropPartials(addrs: readonly CAddr[]): Promise<void> {
+    await this.env.transaction(() => this.partials.drop(addrs));
+    await this.env.flushed;
+  }
+
+  /**
+   * Forgets recipes' outputs, whole or partial (the chunks stay until garbage collection);
+   * durable on resolve.
+   */
   async removeActions(addrs: readonly CAddr[]): Promise<void> {
     await this.env.transaction(() => {
       for (const addr of addrs) this.actions.remove(addr.bytes);
+      this.partials.drop(addrs);
     });
     await this.env.flushed;
   }

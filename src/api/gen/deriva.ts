@@ -97,8 +97,9 @@ export interface StatResponse {
   addr: string;
   /** "leaf" or "recipe". */
   kind: string;
-  /** "materialized", "not-materialized" or "failed". */
+  /** "materialized", "partial" (some output chunks computed), "not-materialized" or "failed". */
   state: string;
+  /** Known without computing for leaves, chunkwise and structural outputs, and once computed. */
   size?:
     | bigint
     | undefined;
@@ -108,7 +109,12 @@ export interface StatResponse {
     | Recipe
     | undefined;
   /** Why the last computation failed, when state is "failed". */
-  error?: string | undefined;
+  error?:
+    | string
+    | undefined;
+  /** When state is "partial": output chunks computed so far, of how many. */
+  chunksComputed?: bigint | undefined;
+  chunksTotal?: bigint | undefined;
 }
 
 export interface ResolveRequest {
@@ -157,6 +163,9 @@ export interface StatusResponse {
   computations: bigint;
   /** Compute tasks waiting for a worker. */
   queued: bigint;
+  /** Output chunks computed one at a time for range reads, and the input bytes they covered. */
+  chunksComputed: bigint;
+  bytesComputed: bigint;
 }
 
 export interface ListFunctionsRequest {
@@ -1046,7 +1055,17 @@ export const Recipe: MessageFns<Recipe> = {
 };
 
 function createBaseStatResponse(): StatResponse {
-  return { addr: "", kind: "", state: "", size: undefined, content: undefined, recipe: undefined, error: undefined };
+  return {
+    addr: "",
+    kind: "",
+    state: "",
+    size: undefined,
+    content: undefined,
+    recipe: undefined,
+    error: undefined,
+    chunksComputed: undefined,
+    chunksTotal: undefined,
+  };
 }
 
 export const StatResponse: MessageFns<StatResponse> = {
@@ -1074,6 +1093,18 @@ export const StatResponse: MessageFns<StatResponse> = {
     }
     if (message.error !== undefined) {
       writer.uint32(58).string(message.error);
+    }
+    if (message.chunksComputed !== undefined) {
+      if (BigInt.asUintN(64, message.chunksComputed) !== message.chunksComputed) {
+        throw new globalThis.Error("value provided for field message.chunksComputed of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.chunksComputed);
+    }
+    if (message.chunksTotal !== undefined) {
+      if (BigInt.asUintN(64, message.chunksTotal) !== message.chunksTotal) {
+        throw new globalThis.Error("value provided for field message.chunksTotal of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.chunksTotal);
     }
     return writer;
   },
@@ -1147,6 +1178,22 @@ export const StatResponse: MessageFns<StatResponse> = {
             message.error = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.chunksComputed = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.chunksTotal = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1168,6 +1215,16 @@ export const StatResponse: MessageFns<StatResponse> = {
       content: isSet(object.content) ? globalThis.String(object.content) : undefined,
       recipe: isSet(object.recipe) ? Recipe.fromJSON(object.recipe) : undefined,
       error: isSet(object.error) ? globalThis.String(object.error) : undefined,
+      chunksComputed: isSet(object.chunksComputed)
+        ? BigInt(object.chunksComputed)
+        : isSet(object.chunks_computed)
+        ? BigInt(object.chunks_computed)
+        : undefined,
+      chunksTotal: isSet(object.chunksTotal)
+        ? BigInt(object.chunksTotal)
+        : isSet(object.chunks_total)
+        ? BigInt(object.chunks_total)
+        : undefined,
     };
   },
 
@@ -1194,6 +1251,12 @@ export const StatResponse: MessageFns<StatResponse> = {
     if (message.error !== undefined) {
       obj.error = message.error;
     }
+    if (message.chunksComputed !== undefined) {
+      obj.chunksComputed = message.chunksComputed.toString();
+    }
+    if (message.chunksTotal !== undefined) {
+      obj.chunksTotal = message.chunksTotal.toString();
+    }
     return obj;
   },
 
@@ -1211,6 +1274,12 @@ export const StatResponse: MessageFns<StatResponse> = {
       ? Recipe.fromPartial(object.recipe)
       : undefined;
     message.error = object.error ?? undefined;
+    message.chunksComputed = (object.chunksComputed !== undefined && object.chunksComputed !== null)
+      ? BigInt(object.chunksComputed)
+      : undefined;
+    message.chunksTotal = (object.chunksTotal !== undefined && object.chunksTotal !== null)
+      ? BigInt(object.chunksTotal)
+      : undefined;
     return message;
   },
 };
@@ -1726,6 +1795,8 @@ function createBaseStatusResponse(): StatusResponse {
     cachedOutputs: 0n,
     computations: 0n,
     queued: 0n,
+    chunksComputed: 0n,
+    bytesComputed: 0n,
   };
 }
 
@@ -1790,6 +1861,18 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.queued of type uint64 too large");
       }
       writer.uint32(96).uint64(message.queued);
+    }
+    if (message.chunksComputed !== 0n) {
+      if (BigInt.asUintN(64, message.chunksComputed) !== message.chunksComputed) {
+        throw new globalThis.Error("value provided for field message.chunksComputed of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.chunksComputed);
+    }
+    if (message.bytesComputed !== 0n) {
+      if (BigInt.asUintN(64, message.bytesComputed) !== message.bytesComputed) {
+        throw new globalThis.Error("value provided for field message.bytesComputed of type uint64 too large");
+      }
+      writer.uint32(112).uint64(message.bytesComputed);
     }
     return writer;
   },
@@ -1903,6 +1986,22 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.queued = reader.uint64() as bigint;
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.chunksComputed = reader.uint64() as bigint;
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.bytesComputed = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1941,6 +2040,16 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : 0n,
       computations: isSet(object.computations) ? BigInt(object.computations) : 0n,
       queued: isSet(object.queued) ? BigInt(object.queued) : 0n,
+      chunksComputed: isSet(object.chunksComputed)
+        ? BigInt(object.chunksComputed)
+        : isSet(object.chunks_computed)
+        ? BigInt(object.chunks_computed)
+        : 0n,
+      bytesComputed: isSet(object.bytesComputed)
+        ? BigInt(object.bytesComputed)
+        : isSet(object.bytes_computed)
+        ? BigInt(object.bytes_computed)
+        : 0n,
     };
   },
 
@@ -1982,6 +2091,12 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.queued !== 0n) {
       obj.queued = message.queued.toString();
     }
+    if (message.chunksComputed !== 0n) {
+      obj.chunksComputed = message.chunksComputed.toString();
+    }
+    if (message.bytesComputed !== 0n) {
+      obj.bytesComputed = message.bytesComputed.toString();
+    }
     return obj;
   },
 
@@ -2006,6 +2121,12 @@ export const StatusResponse: MessageFns<StatusResponse> = {
       ? BigInt(object.computations)
       : 0n;
     message.queued = (object.queued !== undefined && object.queued !== null) ? BigInt(object.queued) : 0n;
+    message.chunksComputed = (object.chunksComputed !== undefined && object.chunksComputed !== null)
+      ? BigInt(object.chunksComputed)
+      : 0n;
+    message.bytesComputed = (object.bytesComputed !== undefined && object.bytesComputed !== null)
+      ? BigInt(object.bytesComputed)
+      : 0n;
     return message;
   },
 };

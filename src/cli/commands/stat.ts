@@ -22,8 +22,8 @@ export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
     const rows: Array<[string, string]> = [
       ['addr', s.addr],
       ['kind', s.kind],
-      ['state', s.state],
-      ['size', s.size === undefined ? 'unknown (not computed yet)' : `${s.size} (${humanBytes(s.size)})`],
+      ['state', s.chunksTotal === undefined ? s.state : `${s.state} ${s.chunksComputed}/${s.chunksTotal} chunks`],
+      ['size', s.size === undefined ? 'unknown until computed' : `${s.size} (${humanBytes(s.size)})`],
     ];
     if (s.content !== undefined && s.content !== s.addr) rows.push(['content', s.content]);
     if (s.recipe) {

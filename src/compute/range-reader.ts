@@ -1,0 +1,258 @@
+/**
+ * Range reads that compute only what they touch. A read of [offset, offset+length) of a recipe
+ * turns into exactly the work those bytes need:
+ *
+ * - chunkwise functions: only the output chunks overlapping the range are computed (in the
+ *   pool, from just the input bytes under them) and stored as partial output for reuse;
+ * - structural functions: no computation; the range maps to input ranges by address
+ *   arithmetic over the function's layout, recursively through chains;
+ * - streaming and whole functions: the output is materialized once by the executor, then read.
+ *
+ * Once every chunk of a chunkwise output is computed, the chunks are recorded as one value in
+ * the action cache (promoted), exactly as if the output had been materialized whole.
+ *
+ * Sizes of chunkwise and structural outputs follow from their inputs' sizes, so they are known
+ * without computing anything. Everything cached here (recipes, sizes, layouts) is keyed by an
+ * immutable address and can never be stale.
+ */
+import { LRUCache } from 'lru-cache';
+import { CAddr } from '../core/caddr.js';
+import { decodeRecipe } from '../core/dcf.js';
+import { NotFoundError } from '../core/errors.js';
+import { plainParams, type Recipe } from '../core/recipe.js';
+import type { Manifest } from '../store/manifest.js';
+import type { Store } from '../store/store.js';
+import { readInto } from '../store/value-reader.js';
+import { failure, type Executor } from './executor.js';
+import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
+import type { ComputePool } from './pool.js';
+import type { FunctionRegistry } from './registry.js';
+
+interface Decoded {
+  readonly recipe: Recipe;
+  readonly fn: ComputeFunction;
+}
+
+/** A structural layout with each segment's start offset, for binary search. */
+interface Layout {
+  readonly segments: Segment[];
+  readonly starts: number[];
+  readonly size: number;
+}
+
+export class RangeReader {
+  private readonly decoded = new LRUCache<string, Decoded>({ max: 10_000 });
+  private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
+  private readonly layouts = new LRUCache<string, Layout>({ max: 1_000 });
+  private readonly chunkFlights = new Map<string, Promise<Buffer>>();
+  /** Milliseconds spent computing the chunks of each partial output, for its action entry. */
+  private readonly partialCost = new Map<string, number>();
+  private readonly promotions = new Map<string, Promise<void>>();
+  /** Output chunks computed one at a time, and the input bytes they covered. */
+  readonly counters = { chunksComputed: 0, bytesComputed: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: FunctionRegistry,
+    private readonly pool: ComputePool,
+    private readonly executor: Executor,
+  ) {}
+
+  /** The size of the value at `addr` when it is known without computing anything. */
+  knownSize(addr: CAddr): number | undefined {
+    const cached = this.sizes.get(addr.hex) ?? this.stored(addr)?.size;
+    if (cached !== undefined) return cached;
+    const { recipe, fn } = this.decode(addr);
+    let size: number | undefined;
+    if (fn.kind === 'chunkwise') size = this.knownSize(recipe.inputs[0]!);
+    else if (fn.kind === 'structural') {
+      const inputs = recipe.inputs.map((i) => this.knownSize(i));
+      if (inputs.every((s) => s !== undefined)) size = this.layout(addr, recipe, fn, inputs as number[]).size;
+    }
+    if (size !== undefined) this.sizes.set(addr.hex, size);
+    return size;
+  }
+
+  /** The size of the value at `addr`, computing only what a streaming or whole function needs. */
+  async size(addr: CAddr): Promise<number> {
+    const known = this.knownSize(addr);
+    if (known !== undefined) return known;
+    const { recipe, fn } = this.decode(addr);
+    if (fn.kind === 'chunkwise') return this.size(recipe.inputs[0]!);
+    if (fn.kind === 'structural') {
+      const inputs = await Promise.all(recipe.inputs.map((i) => this.size(i)));
+      return this.layout(addr, recipe, fn, inputs).size;
+    }
+    return (await this.executor.resolve(addr)).size;
+  }
+
+  /** Fills `target` from `offset` on with the value's bytes; returns the count (short at the end). */
+  async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    const stored = this.stored(addr);
+    if (stored) return readInto(this.store, stored, offset, target);
+    const total = await this.size(addr);
+    const start = Math.max(0, Math.min(offset, total));
+    const end = Math.min(total, start + target.length);
+    if (end === start) return 0;
+    const { recipe, fn } = this.decode(addr);
+    if (fn.kind === 'chunkwise') await this.readChunkwise(addr, recipe, start, end, target);
+    else if (fn.kind === 'structural') await this.readStructural(addr, recipe, fn, start, end, target);
+    else return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
+    return end - start;
+  }
+
+  /** Chunks of `addr`'s output computed so far, out of how many, for a chunkwise recipe. */
+  partial(addr: CAddr): { computed: number; total: number } | undefined {
+    const { fn } = this.decode(addr);
+    const size = fn.kind === 'chunkwise' ? this.knownSize(addr) : undefined;
+    const computed = size === undefined ? 0 : this.store.partials.count(addr);
+    return computed > 0 ? { computed, total: Math.ceil(size! / this.store.chunkSize) } : undefined;
+  }
+
+  private async readChunkwise(
+    addr: CAddr, recipe: Recipe, start: number, end: number, target: Uint8Array,
+  ): Promise<void> {
+    const cs = this.store.chunkSize;
+    const reads: Promise<void>[] = [];
+    for (let i = Math.floor(start / cs); i * cs < end; i++) {
+      const from = Math.max(start, i * cs);
+      const to = Math.min(end, (i + 1) * cs);
+      reads.push(
+        this.chunk(addr, recipe, i).then((chunk) =>
+          this.store.copyFromChunk(chunk, target, from - start, from - i * cs, to - i * cs),
+        ),
+      );
+    }
+    await Promise.all(reads);
+  }
+
+  /** Output chunk `index` of a chunkwise recipe: stored already, or computed once now. */
+  private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<Buffer> {
+    const stored = this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
+    if (stored) return Promise.resolve(stored);
+    const key = `${addr.hex}:${index}`;
+    let flight = this.chunkFlights.get(key);
+    if (!flight) {
+      flight = this.computeChunk(addr, recipe, index).finally(() => this.chunkFlights.delete(key));
+      this.chunkFlights.set(key, flight);
+    }
+    return flight;
+  }
+
+  private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<Buffer> {
+    const cs = this.store.chunkSize;
+    const total = await this.size(addr);
+    const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable
+    await this.readInto(recipe.inputs[0]!, index * cs, input);
+    const length = input.length;
+    let chunk: Buffer;
+    const started = performance.now();
+    try {
+      const params = plainParams(recipe);
+      const task = { storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs };
+      chunk = Buffer.from(await this.pool.mapChunk(task), 'hex');
+    } catch (err) {
+      const wrapped = failure(addr, recipe, err);
+      this.executor.recordFailure(addr, wrapped);
+      throw wrapped;
+    }
+    await this.store.partials.put(addr, index, chunk);
+    this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + performance.now() - started);
+    this.counters.chunksComputed++;
+    this.counters.bytesComputed += length;
+    if (this.store.partials.count(addr) === Math.ceil(total / cs)) await this.promote(addr, total);
+    return chunk;
+  }
+
+  /** Records a chunkwise output whose chunks are all computed as one value (once). */
+  private promote(addr: CAddr, size: number): Promise<void> {
+    let flight = this.promotions.get(addr.hex);
+    if (!flight) {
+      flight = (async () => {
+        const n = Math.ceil(size / this.store.chunkSize);
+        const chunks = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i)!.toString('hex'));
+        const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
+        const cost = this.partialCost.get(addr.hex) ?? 0;
+        await this.store.putAction(addr, { content: CAddr.fromHex(out.content), size, cost, lastAccess: Date.now() });
+        await this.store.dropPartials([addr]);
+        this.partialCost.delete(addr.hex);
+      })().finally(() => this.promotions.delete(addr.hex));
+      this.promotions.set(addr.hex, flight);
+    }
+    return flight;
+  }
+
+  private async readStructural(
+    addr: CAddr, recipe: Recipe, fn: StructuralFunction, start: number, end: number, target: Uint8Array,
+  ): Promise<void> {
+    const sizes = await Promise.all(recipe.inputs.map((i) => this.size(i)));
+    const { segments, starts } = this.layout(addr, recipe, fn, sizes);
+    const reads: Promise<unknown>[] = [];
+    for (let s = firstSegment(starts, start); s < segments.length && starts[s]! < end; s++) {
+      const seg = segments[s]!;
+      const from = Math.max(start, starts[s]!);
+      const to = Math.min(end, starts[s]! + segLength(seg));
+      const into = target.subarray(from - start, to - start);
+      if ('bytes' in seg) into.set(seg.bytes.subarray(from - starts[s]!, to - starts[s]!));
+      else reads.push(this.readInto(recipe.inputs[seg.input]!, seg.offset + (from - starts[s]!), into));
+    }
+    await Promise.all(reads);
+  }
+
+  private layout(addr: CAddr, recipe: Recipe, fn: StructuralFunction, sizes: number[]): Layout {
+    let layout = this.layouts.get(addr.hex);
+    if (!layout) {
+      const segments = fn.layout(sizes, plainParams(recipe)).filter((s) => segLength(s) > 0);
+      const starts: number[] = [];
+      let size = 0;
+      for (const seg of segments) {
+        starts.push(size);
+        size += segLength(seg);
+      }
+      layout = { segments, starts, size };
+      this.layouts.set(addr.hex, layout);
+    }
+    return layout;
+  }
+
+  /** The stored manifest behind `addr`: a leaf, or a recipe's recorded output. */
+  private stored(addr: CAddr): Manifest | undefined {
+    if (this.store.isLeaf(addr)) return this.store.getManifest(addr);
+    const out = this.executor.cachedOutput(addr);
+    return out ? this.manifest(out.content) : undefined;
+  }
+
+  private manifest(content: CAddr): Manifest {
+    const m = this.store.getManifest(content);
+    if (!m) throw new NotFoundError(`value ${content.hex} is not stored`);
+    return m;
+  }
+
+  private decode(addr: CAddr): Decoded {
+    let d = this.decoded.get(addr.hex);
+    if (!d) {
+      const dcf = this.store.getRecipe(addr);
+      if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+      const recipe = decodeRecipe(dcf);
+      d = { recipe, fn: this.registry.get(recipe.fn) };
+      this.decoded.set(addr.hex, d);
+    }
+    return d;
+  }
+}
+
+function segLength(seg: Segment): number {
+  return 'bytes' in seg ? seg.bytes.length : seg.length;
+}
+
+/** Index of the segment containing `offset` (starts ascending, first is 0). */
+function firstSegment(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
