@@ -24,9 +24,16 @@ t.test('kind, state and recipe through getfattr', async (t) => {
   const mount = await mountTemp(t, engine);
   const get = (name: string, addr = up) => text('getfattr', ['--only-values', '-n', name, pathOf(mount, addr)]);
 
-  // Looking a recipe up computes its size, so a first getfattr already sees it materialized.
+  // A chunkwise output's size is known without computing: looking it up computes nothing.
   t.equal(engine.info(up).state, 'not-materialized', 'before the mount has seen it');
-  t.equal(await get('user.deriva.state'), 'materialized', 'looking it up materialized it');
+  t.equal(await get('user.deriva.state'), 'not-materialized', 'looking it up computed nothing');
+  t.equal(await text('cat', [pathOf(mount, up)]), 'TWO');
+  t.equal(await get('user.deriva.state'), 'materialized', 'after reading');
+
+  const three = await engine.put(Buffer.alloc(2 * 4096 + 100, 'abc'));
+  const big = await engine.putRecipe(parseFunctionId('upper@1'), [three], new Map());
+  await text('dd', [`if=${pathOf(mount, big)}`, 'bs=100', 'skip=45', 'count=1', 'status=none']);
+  t.equal(await get('user.deriva.state', big), 'partial 1/3 chunks', 'one chunk of three read');
 
   t.equal(await get('user.deriva.kind', leaf), 'leaf');
   t.equal(await get('user.deriva.state', leaf), 'materialized');
@@ -37,11 +44,11 @@ t.test('kind, state and recipe through getfattr', async (t) => {
   t.same(JSON.parse(await get('user.deriva.recipe', sliced)).params, { offset: 4, length: 3 }, 'params coerced by schema');
 
 
-  // An evicted output: the kernel still knows the file (entry and attrs are cached), so the
-  // state shows the eviction, and the next read recomputes.
+  // An evicted output: the kernel still knows the file (entry, attrs and, with kernel caching,
+  // its pages), so the state shows the eviction; the next read through the engine recomputes.
   await engine.invalidate(up);
   t.equal(await get('user.deriva.state'), 'not-materialized', 'after eviction, before reading');
-  t.equal(await text('cat', [pathOf(mount, up)]), 'TWO');
+  t.equal((await engine.read(up)).toString(), 'TWO');
   t.equal(await get('user.deriva.state'), 'materialized', 'after reading');
 
   const dump = await text('getfattr', ['-d', '-m', '-', pathOf(mount, up)]);
