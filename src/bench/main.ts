@@ -7,6 +7,7 @@ import { benchFuse } from './fuse.js';
 import { benchGrpc } from './grpc.js';
 import { benchHash } from './hash.js';
 import { benchIngest } from './ingest.js';
+import { benchLazy } from './lazy.js';
 import { benchOpen } from './open.js';
 import { formatResults, type BenchResult } from './result.js';
 
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   open: benchOpen,
   fuse: benchFuse,
   grpc: benchGrpc,
+  lazy: benchLazy,
 };
 
 const only = process.argv.slice(2);

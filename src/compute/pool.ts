@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { CADDR_BYTES } from '../core/caddr.js';
 import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task.js';
 
 export interface PoolOptions {
@@ -12,7 +13,7 @@ export interface PoolOptions {
 }
 
 export class ComputePool {
-  private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | string>;
+  private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | Uint8Array>;
 
   constructor(options: PoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
@@ -36,13 +37,15 @@ export class ComputePool {
     return this.piscina.run(task, { name: 'assemble' }) as Promise<ComputeResult>;
   }
 
-  /** Computes and stores one chunk of a chunkwise output; its input bytes are transferred. */
-  mapChunk(task: ChunkTask): Promise<string> {
+  /** Computes one chunk of a chunkwise output (not stored); input and output are transferred. */
+  async mapChunk(task: ChunkTask): Promise<{ addr: Buffer; bytes: Uint8Array }> {
     // Transfer only a buffer the view owns whole (never, say, Node's shared small-Buffer pool).
     const { buffer, byteOffset, byteLength } = task.input;
     const owned = buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength;
     const transferList = owned ? [buffer] : [];
-    return this.piscina.run(task, { name: 'mapChunk', transferList }) as Promise<string>;
+    const packed = (await this.piscina.run(task, { name: 'mapChunk', transferList })) as Uint8Array;
+    const view = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+    return { addr: view.subarray(0, CADDR_BYTES), bytes: view.subarray(CADDR_BYTES) };
   }
 
   /** Tasks waiting for a free worker. */

@@ -150,13 +150,14 @@ export class RangeReader {
     try {
       const params = plainParams(recipe);
       const task = { storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs };
-      chunk = Buffer.from(await this.pool.mapChunk(task), 'hex');
+      const computed = await this.pool.mapChunk(task);
+      chunk = computed.addr;
+      await this.store.putPartialChunk(addr, index, chunk, computed.bytes);
     } catch (err) {
       const wrapped = failure(addr, recipe, err);
       this.executor.recordFailure(addr, wrapped);
       throw wrapped;
     }
-    await this.store.partials.put(addr, index, chunk);
     this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + performance.now() - started);
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;

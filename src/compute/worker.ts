@@ -2,7 +2,8 @@
  * Pool worker entry (piscina): runs one compute task off the daemon's main thread. Keeps one
  * open store per directory for the worker's lifetime.
  */
-import { CAddr } from '../core/caddr.js';
+import { Piscina } from 'piscina';
+import { CADDR_BYTES, CAddr } from '../core/caddr.js';
 import { NotFoundError } from '../core/errors.js';
 import { Hasher, hash } from '../native/index.js';
 import { Store } from '../store/store.js';
@@ -46,13 +47,17 @@ export async function assemble(task: AssembleTask): Promise<ComputeResult> {
   return { content: addr.hex, size: task.size };
 }
 
-/** Computes one output chunk of a chunkwise function, stores it, returns its address (hex). */
-export async function mapChunk(task: ChunkTask): Promise<string> {
+/**
+ * Computes one output chunk of a chunkwise function. Returns, moved rather than copied, one
+ * buffer: the chunk's 32-byte address followed by its bytes. The caller stores it (with its
+ * partial-output entry, in one transaction) and serves readers from the bytes meanwhile.
+ */
+export function mapChunk(task: ChunkTask): unknown {
   const fn = registry.get(task.fn);
   if (fn.kind !== 'chunkwise') throw new Error(`${fn.name}@${fn.version} is not chunkwise`);
   const out = fn.map(task.input, task.offset, task.params);
-  const addr = hash(out);
-  const store = storeAt(task.storeDir);
-  if (!store.hasChunk(addr)) await store.putChunk(addr, out);
-  return addr.toString('hex');
+  const packed = new Uint8Array(CADDR_BYTES + out.length);
+  packed.set(hash(out), 0);
+  packed.set(out, CADDR_BYTES);
+  return Piscina.move(packed);
 }

@@ -210,6 +210,14 @@ export class Store {
     await this.actions.put(addr.bytes, { ...entry, content: entry.content.bytes });
   }
 
+  /** Stores one computed chunk of a recipe's output and its partial-output entry, atomically. */
+  async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array): Promise<void> {
+    await this.env.transaction(() => {
+      if (!this.chunks.doesExist(addr)) this.chunks.put(addr, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      void this.partials.put(recipe, index, addr);
+    });
+  }
+
   /** Forgets the partial outputs of these recipes; durable on resolve. */
   async dropPartials(addrs: readonly CAddr[]): Promise<void> {
     await this.env.transaction(() => this.partials.drop(addrs));
