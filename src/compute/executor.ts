@@ -58,11 +58,6 @@ export class Executor {
     return flight;
   }
 
-  /** True while `addr` is being computed. */
-  isComputing(addr: CAddr): boolean {
-    return this.inFlight.has(addr.hex);
-  }
-
   /** The message of the last failed computation of `addr`, if it has not since succeeded. */
   lastFailure(addr: CAddr): string | undefined {
     return this.failures.get(addr.hex);

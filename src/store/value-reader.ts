@@ -30,11 +30,3 @@ export function readInto(store: Store, manifest: Manifest, offset: number, targe
 export function* iterateChunks(store: Store, manifest: Manifest): Generator<Buffer> {
   for (const addr of manifest.chunks) yield store.getChunk(addr);
 }
-
-/** Yields bytes [offset, offset+length) of a value in pieces of at most one chunk. */
-export function* iterateRange(store: Store, manifest: Manifest, offset: number, length: number): Generator<Buffer> {
-  const end = Math.min(manifest.size, offset + Math.max(0, length));
-  for (let at = Math.max(0, offset); at < end; at += store.chunkSize - (at % store.chunkSize)) {
-    yield readRange(store, manifest, at, Math.min(end - at, store.chunkSize - (at % store.chunkSize)));
-  }
-}

@@ -72,10 +72,3 @@ export class ValueWriter {
     this.filled = 0;
   }
 }
-
-/** Stores `bytes` as one value (a convenience over ValueWriter for in-memory data). */
-export async function writeValue(store: Store, bytes: Uint8Array, asLeaf: boolean): Promise<WrittenValue> {
-  const writer = new ValueWriter(store);
-  await writer.write(bytes);
-  return writer.finish(asLeaf);
-}

@@ -2,11 +2,17 @@ import t from 'tap';
 import { CAddr } from '../../src/core/caddr.js';
 import { hash } from '../../src/native/index.js';
 import { Store } from '../../src/store/store.js';
-import { readRange, iterateRange } from '../../src/store/value-reader.js';
-import { ValueWriter, writeValue } from '../../src/store/value-writer.js';
+import { readRange } from '../../src/store/value-reader.js';
+import { ValueWriter, type WrittenValue } from '../../src/store/value-writer.js';
 import { createStore, pseudoRandom, tempDir } from '../helpers/temp.js';
 
 const CS = 4096;
+
+async function writeValue(store: Store, bytes: Uint8Array, asLeaf: boolean): Promise<WrittenValue> {
+  const writer = new ValueWriter(store);
+  await writer.write(bytes);
+  return writer.finish(asLeaf);
+}
 
 t.test('values of every size round-trip and are addressed by plain BLAKE3', async (t) => {
   const store = await createStore(t, { chunkSize: CS });
@@ -27,7 +33,6 @@ t.test('range reads at any offset match, clamped to the end', async (t) => {
   const { manifest } = await writeValue(store, bytes, true);
   for (const [off, len] of [[0, 1], [CS - 1, 2], [CS, CS], [2 * CS + 5, 3 * CS], [bytes.length - 3, 100], [bytes.length + 10, 5]] as const) {
     t.same(readRange(store, manifest, off, len), bytes.subarray(off, off + len), `[${off}, +${len})`);
-    t.same(Buffer.concat([...iterateRange(store, manifest, off, len)]), bytes.subarray(off, off + len));
   }
 });
 
