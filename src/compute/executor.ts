@@ -97,6 +97,7 @@ export class Executor {
       .catch((err: unknown) => {
         throw failure(addr, recipe, err);
       });
+    this.store.refresh(); // see what the worker committed
     const entry: ActionEntry = {
       content: CAddr.fromHex(result.content),
       size: result.size,

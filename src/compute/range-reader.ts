@@ -173,6 +173,7 @@ export class RangeReader {
         const n = Math.ceil(size / this.store.chunkSize);
         const chunks = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i)!.toString('hex'));
         const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
+        this.store.refresh(); // see the value the worker committed
         const cost = this.partialCost.get(addr.hex) ?? 0;
         await this.store.putAction(addr, { content: CAddr.fromHex(out.content), size, cost, lastAccess: Date.now() });
         await this.store.dropPartials([addr]);

@@ -15,12 +15,14 @@ import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task
 const registry = new FunctionRegistry(builtins);
 const stores = new Map<string, Store>();
 
+/** The worker's store for `dir`, its snapshot moved to what the main thread just committed. */
 function storeAt(dir: string): Store {
   let store = stores.get(dir);
   if (!store) {
     store = Store.open(dir);
     stores.set(dir, store);
   }
+  store.refresh();
   return store;
 }
 

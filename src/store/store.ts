@@ -286,6 +286,15 @@ export class Store {
     };
   }
 
+  /**
+   * Moves this thread's read snapshot to the latest commit. lmdb-js renews a thread's read
+   * transaction only now and then; a thread about to read what another thread just committed
+   * (a pool worker reading chunks the main thread stored, or the reverse) calls this first.
+   */
+  refresh(): void {
+    this.env.resetReadTxn();
+  }
+
   /** Waits for every queued write to be durable. */
   async flushed(): Promise<void> {
     await this.env.flushed;
