@@ -1,8 +1,8 @@
 /**
  * Extended attributes that describe a value without reading it: `user.deriva.kind` (leaf or
- * recipe), `user.deriva.state` (materialized, "partial N/M chunks", not-materialized, failed) and, for recipes,
- * `user.deriva.recipe` (the one JSON rendering, {@link recipeToJson}). Reading them never
- * computes anything. Directories have none.
+ * recipe), `user.deriva.state` (materialized, "partial N/M chunks", not-materialized, failed)
+ * and, for recipes, `user.deriva.recipe` (the one JSON rendering, {@link recipeToJson}).
+ * Reading them never computes anything. Directories have none.
  */
 import { recipeToJson } from '../core/recipe-json.js';
 import { describeState, type AddressInfo } from '../engine/engine.js';
