@@ -33,6 +33,14 @@ interface Decoded {
   readonly fn: ComputeFunction;
 }
 
+/** Where a chunk's bytes are: in the store, or (just computed) in memory while being stored. */
+interface ChunkSource {
+  readonly addr: Buffer;
+  readonly bytes?: Uint8Array;
+  /** Settles once the chunk and its partial entry are committed (and the output promoted). */
+  readonly stored?: Promise<void>;
+}
+
 /** A structural layout with each segment's start offset, for binary search. */
 interface Layout {
   readonly segments: Segment[];
@@ -44,7 +52,10 @@ export class RangeReader {
   private readonly decoded = new LRUCache<string, Decoded>({ max: 10_000 });
   private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
   private readonly layouts = new LRUCache<string, Layout>({ max: 1_000 });
-  private readonly chunkFlights = new Map<string, Promise<Buffer>>();
+  private readonly chunkFlights = new Map<string, Promise<ChunkSource>>();
+  /** Chunks computed but not yet committed, per recipe, and the writes storing them. */
+  private readonly storing = new Map<string, number>();
+  private readonly pendingStores = new Set<Promise<void>>();
   /** Milliseconds spent computing the chunks of each partial output, for its action entry. */
   private readonly partialCost = new Map<string, number>();
   private readonly promotions = new Map<string, Promise<void>>();
@@ -95,22 +106,27 @@ export class RangeReader {
     const end = Math.min(total, start + target.length);
     if (end === start) return 0;
     const { recipe, fn } = this.decode(addr);
-    if (fn.kind === 'chunkwise') await this.readChunkwise(addr, recipe, start, end, target);
+    if (fn.kind === 'chunkwise') await this.readChunkwise(addr, recipe, total, start, end, target);
     else if (fn.kind === 'structural') await this.readStructural(addr, recipe, fn, start, end, target);
     else return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
     return end - start;
+  }
+
+  /** Settles once every computed chunk so far is stored (or has failed to be). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pendingStores]);
   }
 
   /** Chunks of `addr`'s output computed so far, out of how many, for a chunkwise recipe. */
   partial(addr: CAddr): { computed: number; total: number } | undefined {
     const { fn } = this.decode(addr);
     const size = fn.kind === 'chunkwise' ? this.knownSize(addr) : undefined;
-    const computed = size === undefined ? 0 : this.store.partials.count(addr);
+    const computed = size === undefined ? 0 : this.store.partials.count(addr) + (this.storing.get(addr.hex) ?? 0);
     return computed > 0 ? { computed, total: Math.ceil(size! / this.store.chunkSize) } : undefined;
   }
 
   private async readChunkwise(
-    addr: CAddr, recipe: Recipe, start: number, end: number, target: Uint8Array,
+    addr: CAddr, recipe: Recipe, size: number, start: number, end: number, target: Uint8Array,
   ): Promise<void> {
     const cs = this.store.chunkSize;
     const reads: Promise<void>[] = [];
@@ -118,41 +134,53 @@ export class RangeReader {
       const from = Math.max(start, i * cs);
       const to = Math.min(end, (i + 1) * cs);
       reads.push(
-        this.chunk(addr, recipe, i).then((chunk) =>
-          this.store.copyFromChunk(chunk, target, from - start, from - i * cs, to - i * cs),
-        ),
+        this.chunk(addr, recipe, i).then(async (chunk) => {
+          if (chunk.bytes) target.set(chunk.bytes.subarray(from - i * cs, to - i * cs), from - start);
+          else this.store.copyFromChunk(chunk.addr, target, from - start, from - i * cs, to - i * cs);
+          // The read that completes the output waits for it to be recorded as one value, so
+          // whoever asks right after sees it materialized; other reads do not wait for storage.
+          if (chunk.stored && this.completes(addr, size)) await chunk.stored;
+        }),
       );
     }
     await Promise.all(reads);
   }
 
-  /** Output chunk `index` of a chunkwise recipe: stored already, or computed once now. */
-  private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<Buffer> {
+  /**
+   * Output chunk `index` of a chunkwise recipe: stored already, or computed once now. A chunk
+   * just computed is served from its bytes while it is being stored.
+   */
+  private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     const stored = this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
-    if (stored) return Promise.resolve(stored);
+    if (stored) return Promise.resolve({ addr: stored });
     const key = `${addr.hex}:${index}`;
     let flight = this.chunkFlights.get(key);
     if (!flight) {
-      flight = this.computeChunk(addr, recipe, index).finally(() => this.chunkFlights.delete(key));
+      flight = this.computeChunk(addr, recipe, index);
       this.chunkFlights.set(key, flight);
+      // Forget the flight once the chunk is stored (readable as a partial) or has failed.
+      flight.then((c) => c.stored, () => undefined).finally(() => this.chunkFlights.delete(key)).catch(() => {});
     }
     return flight;
   }
 
-  private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<Buffer> {
+  /** True when every chunk of `addr`'s output is stored or being stored. */
+  private completes(addr: CAddr, size: number): boolean {
+    const total = Math.ceil(size / this.store.chunkSize);
+    return this.store.partials.count(addr) + (this.storing.get(addr.hex) ?? 0) >= total;
+  }
+
+  private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     const cs = this.store.chunkSize;
     const total = await this.size(addr);
     const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable
     await this.readInto(recipe.inputs[0]!, index * cs, input);
-    const length = input.length;
-    let chunk: Buffer;
+    const length = input.length; // the input is transferred to the worker, and detached here
     const started = performance.now();
+    let computed: { addr: Buffer; bytes: Uint8Array };
     try {
       const params = plainParams(recipe);
-      const task = { storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs };
-      const computed = await this.pool.mapChunk(task);
-      chunk = computed.addr;
-      await this.store.putPartialChunk(addr, index, chunk, computed.bytes);
+      computed = await this.pool.mapChunk({ storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs });
     } catch (err) {
       const wrapped = failure(addr, recipe, err);
       this.executor.recordFailure(addr, wrapped);
@@ -161,8 +189,26 @@ export class RangeReader {
     this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + performance.now() - started);
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;
-    if (this.store.partials.count(addr) === Math.ceil(total / cs)) await this.promote(addr, total);
-    return chunk;
+    const stored = this.storeChunk(addr, index, computed, total);
+    this.pendingStores.add(stored);
+    void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
+    return { ...computed, stored };
+  }
+
+  /** Stores a computed chunk with its partial entry; promotes the output once all are stored. */
+  private async storeChunk(addr: CAddr, index: number, chunk: { addr: Buffer; bytes: Uint8Array }, size: number): Promise<void> {
+    this.storing.set(addr.hex, (this.storing.get(addr.hex) ?? 0) + 1);
+    try {
+      await this.store.putPartialChunk(addr, index, chunk.addr, chunk.bytes);
+    } catch (err) {
+      this.executor.recordFailure(addr, err);
+      throw err;
+    } finally {
+      const left = this.storing.get(addr.hex)! - 1;
+      if (left > 0) this.storing.set(addr.hex, left);
+      else this.storing.delete(addr.hex);
+    }
+    if (this.store.partials.count(addr) === Math.ceil(size / this.store.chunkSize)) await this.promote(addr, size);
   }
 
   /** Records a chunkwise output whose chunks are all computed as one value (once). */

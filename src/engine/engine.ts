@@ -151,6 +151,7 @@ export class Engine {
    */
   async invalidate(addr: CAddr): Promise<Invalidation> {
     if (!this.isKnown(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    await this.ranges.settled(); // chunks still being stored must be seen, and dropped, too
     const seen = new Set([addr.hex]);
     const evict: CAddr[] = [];
     let depth = 0;
@@ -231,6 +232,7 @@ export class Engine {
 
   /** Finishes queued work, stops the workers, closes the store. */
   async close(): Promise<void> {
+    await this.ranges.settled();
     await this.pool.close();
     await this.store.flushed();
     await this.store.close();
