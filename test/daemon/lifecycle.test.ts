@@ -5,8 +5,10 @@
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { DerivaClient } from '../../src/api/client.js';
 import { runCli, startDaemon } from '../helpers/daemon.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -66,3 +68,21 @@ t.test('SIGINT stops the daemon the same way', async (t) => {
   const d = await startDaemon(t, { mount: false });
   t.equal(await d.stop('SIGINT'), 0);
 });
+
+t.test('--listen serves the same API over TCP', async (t) => {
+  const port = await freePort();
+  const d = await startDaemon(t, { mount: false, args: ['--listen', `127.0.0.1:${port}`] });
+  const leaf = (await d.cli(['put', '-'], Buffer.from('over tcp'))).stdout.toString().trim();
+  const client = DerivaClient.connect(`127.0.0.1:${port}`);
+  t.teardown(() => client.close());
+  t.match(await client.stat(leaf), { kind: 'leaf', size: 8n });
+  t.match(await client.status(), { leaves: 1n, home: d.home });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
