@@ -23,6 +23,7 @@ export function statResponse(info: AddressInfo): pb.StatResponse {
     error: info.error,
     chunksComputed: big(info.partial?.computed),
     chunksTotal: big(info.partial?.total),
+    bytesProduced: big(info.produced),
   };
 }
 
@@ -82,5 +83,6 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     queued: BigInt(s.queued),
     chunksComputed: BigInt(s.chunksComputed),
     bytesComputed: BigInt(s.bytesComputed),
+    streaming: BigInt(s.streaming),
   };
 }

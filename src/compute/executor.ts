@@ -11,6 +11,8 @@ import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { ActionEntry, Store } from '../store/store.js';
 import type { ComputePool } from './pool.js';
+import type { FunctionRegistry } from './registry.js';
+import type { StreamRuns } from './streams.js';
 
 export interface Materialized {
   /** Content address of the value. */
@@ -27,9 +29,12 @@ export class Executor {
   constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
+    private readonly registry: FunctionRegistry,
+    /** Streaming functions run here, shared with readers of their output in progress. */
+    private readonly streams: StreamRuns,
   ) {}
 
-  /** Number of function runs started since this executor was created. */
+  /** Number of whole-output function runs started since this executor was created. */
   get computed(): number {
     return this.computations;
   }
@@ -84,6 +89,8 @@ export class Executor {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
+    const fn = this.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const inputs = await Promise.all(recipe.inputs.map((input) => this.resolveInput(addr, input)));
     const started = performance.now();
     this.computations++;

@@ -69,6 +69,13 @@ export interface Transformer {
 export interface StreamingFunction extends FunctionBase {
   readonly kind: 'streaming';
   start(params: Params): Transformer;
+  /**
+   * An upper bound on the output size for an input of `inputSize` bytes, never below the true
+   * size and non-decreasing in `inputSize`. The mount reports it as a file's size until the
+   * output is computed (the kernel reads no further than a file's size; a short read at the
+   * real end then sets the exact size). Output beyond it fails the computation.
+   */
+  maxSize(inputSize: number, params: Params): number;
 }
 
 /** Needs all of its inputs at once. */

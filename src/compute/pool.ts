@@ -5,7 +5,14 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { CADDR_BYTES } from '../core/caddr.js';
-import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, StreamTask } from './task.js';
+
+/**
+ * Streaming runs share their threads: a run spends most of its life waiting for a reader to
+ * want more, so it must not hold a thread of its own (a paused run would starve the chunk
+ * computations its own input may need). Its CPU work happens a message at a time.
+ */
+const STREAMS_PER_THREAD = 64;
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
@@ -14,17 +21,30 @@ export interface PoolOptions {
 
 export class ComputePool {
   private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | Uint8Array>;
+  private readonly streams: Piscina<StreamTask, void>;
 
   constructor(options: PoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
     // Under the test runner the sources run as .ts through a loader that workers inherit.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    this.piscina = new Piscina({
-      filename: new URL(`./worker.${ext}`, import.meta.url).href,
-      minThreads: 1,
+    const filename = new URL(`./worker.${ext}`, import.meta.url).href;
+    this.piscina = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 30_000 });
+    this.streams = new Piscina({
+      filename,
+      name: 'stream',
+      minThreads: 0,
       maxThreads: threads,
+      concurrentTasksPerWorker: STREAMS_PER_THREAD,
       idleTimeout: 30_000,
     });
+  }
+
+  /**
+   * Starts a streaming run driven over `task.port` (moved to the worker); settles when the
+   * run ends, rejected if its function failed.
+   */
+  stream(task: StreamTask): Promise<void> {
+    return this.streams.run(task, { transferList: [task.port] });
   }
 
   /** Computes and stores a recipe's whole output. */
@@ -54,6 +74,6 @@ export class ComputePool {
   }
 
   async close(): Promise<void> {
-    await this.piscina.close();
+    await Promise.all([this.piscina.close(), this.streams.close()]);
   }
 }

@@ -6,7 +6,9 @@
  *   pool, from just the input bytes under them) and stored as partial output for reuse;
  * - structural functions: no computation; the range maps to input ranges by address
  *   arithmetic over the function's layout, recursively through chains;
- * - streaming and whole functions: the output is materialized once by the executor, then read.
+ * - streaming functions: the output is read while it is being computed, by the one run that
+ *   all its readers share (streams.ts), waiting only for the bytes asked for;
+ * - whole functions: the output is materialized once by the executor, then read.
  *
  * Once every chunk of a chunkwise output is computed, the chunks are recorded as one value in
  * the action cache (promoted), exactly as if the output had been materialized whole.
@@ -27,6 +29,7 @@ import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
+import type { StreamRuns } from './streams.js';
 
 interface Decoded {
   readonly recipe: Recipe;
@@ -67,6 +70,7 @@ export class RangeReader {
     private readonly registry: FunctionRegistry,
     private readonly pool: ComputePool,
     private readonly executor: Executor,
+    private readonly streams: StreamRuns,
   ) {}
 
   /** The size of the value at `addr` when it is known without computing anything. */
@@ -82,6 +86,20 @@ export class RangeReader {
     }
     if (size !== undefined) this.sizes.set(addr.hex, size);
     return size;
+  }
+
+  /**
+   * An upper bound on the size of the value at `addr`: its size when known without computing,
+   * else for a streaming output its function's bound over its input's bound. Computes only
+   * what an exact size needs elsewhere (a structural layout over, or a whole function).
+   */
+  async sizeBound(addr: CAddr): Promise<number> {
+    const known = this.knownSize(addr);
+    if (known !== undefined) return known;
+    const { recipe, fn } = this.decode(addr);
+    if (fn.kind === 'chunkwise') return this.sizeBound(recipe.inputs[0]!);
+    if (fn.kind === 'streaming') return fn.maxSize(await this.sizeBound(recipe.inputs[0]!), plainParams(recipe));
+    return this.size(addr);
   }
 
   /** The size of the value at `addr`, computing only what a streaming or whole function needs. */
@@ -101,11 +119,12 @@ export class RangeReader {
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
     const stored = this.stored(addr);
     if (stored) return readInto(this.store, stored, offset, target);
+    const { recipe, fn } = this.decode(addr);
+    if (fn.kind === 'streaming') return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
     const total = await this.size(addr);
     const start = Math.max(0, Math.min(offset, total));
     const end = Math.min(total, start + target.length);
     if (end === start) return 0;
-    const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'chunkwise') await this.readChunkwise(addr, recipe, total, start, end, target);
     else if (fn.kind === 'structural') await this.readStructural(addr, recipe, fn, start, end, target);
     else return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);

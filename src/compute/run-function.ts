@@ -1,5 +1,6 @@
 /**
- * Runs one compute function over stored inputs and stores its output, by kind. This is the
+ * Runs one compute function over stored inputs and stores its output, by kind (streaming
+ * functions excepted: they run as streams, see stream-run.ts). This is the
  * body of a pool task: it reads input chunks straight from the store's memory map and writes
  * output chunks as they are produced, so neither side of a large value is ever held whole
  * (except by `whole` functions, which by definition need everything at once).
@@ -30,15 +31,9 @@ export async function runFunction(
     case 'structural':
       await writeSegments(store, out, fn.layout(inputs.map((m) => m.size), params), inputs);
       break;
-    case 'streaming': {
-      const t = fn.start(params);
-      for (const chunk of iterateChunks(store, only(inputs))) {
-        for (const piece of t.push(chunk)) await out.write(piece);
-        if (t.done) break;
-      }
-      for (const piece of t.finish()) await out.write(piece);
-      break;
-    }
+    case 'streaming':
+      // Streaming functions never run whole: see stream-run.ts.
+      throw new Error(`${fn.name}@${fn.version} is streaming: it runs as a stream, not as one task`);
     case 'whole': {
       const all = inputs.map((m) => readRange(store, m, 0, m.size));
       await out.write(fn.compute(all, params));

@@ -2,6 +2,7 @@
  * The message a pool worker receives and returns. Plain structured-clone data only (Map,
  * bigint and Uint8Array clone fine), so it crosses the thread boundary without custom codecs.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { PlainParam } from '../core/recipe.js';
 
 export interface ComputeTask {
@@ -37,3 +38,33 @@ export interface ComputeResult {
   readonly content: string;
   readonly size: number;
 }
+
+/**
+ * A streaming function run, fed and drained over `port` (see stream-task.ts for the protocol).
+ * The task itself settles when the run ends: rejected if the function failed.
+ * The run lives as long as its output is wanted; input arrives in pieces, output leaves in
+ * whole chunks, each with its address.
+ */
+export interface StreamTask {
+  readonly fn: { readonly name: string; readonly version: number };
+  readonly params: ReadonlyMap<string, PlainParam>;
+  readonly chunkSize: number;
+  /** Output beyond this many bytes fails the run (the function's declared bound). */
+  readonly maxSize: number;
+  readonly port: MessagePort;
+}
+
+/** Messages the main thread sends a stream run. */
+export type StreamInput =
+  | { readonly type: 'input'; readonly bytes: Uint8Array }
+  | { readonly type: 'end' }
+  | { readonly type: 'abort' };
+
+/** Messages a stream run sends back. */
+export type StreamOutput =
+  /** A whole output chunk (the last one may be short), in order, with its BLAKE3 address. */
+  | { readonly type: 'chunk'; readonly addr: Uint8Array; readonly bytes: Uint8Array }
+  /** One input piece is consumed; `done` when the function needs no more input. */
+  | { readonly type: 'consumed'; readonly done: boolean }
+  /** After 'end': every chunk is sent; the whole output's address (hex), size, compute time. */
+  | { readonly type: 'final'; readonly content: string; readonly size: number; readonly cpuMs: number };

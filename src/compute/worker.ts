@@ -10,7 +10,8 @@ import { Store } from '../store/store.js';
 import { builtins } from './builtins/index.js';
 import { FunctionRegistry } from './registry.js';
 import { runFunction } from './run-function.js';
-import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask } from './task.js';
+import { runStream } from './stream-task.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, StreamTask } from './task.js';
 
 const registry = new FunctionRegistry(builtins);
 const stores = new Map<string, Store>();
@@ -62,4 +63,11 @@ export function mapChunk(task: ChunkTask): unknown {
   packed.set(hash(out), 0);
   packed.set(out, CADDR_BYTES);
   return Piscina.move(packed);
+}
+
+/** Runs a streaming function fed over a port by the main thread (see stream-task.ts). */
+export function stream(task: StreamTask): Promise<void> {
+  const fn = registry.get(task.fn);
+  if (fn.kind !== 'streaming') throw new Error(`${fn.name}@${fn.version} is not streaming`);
+  return runStream(fn, task);
 }

@@ -15,6 +15,7 @@ import type { ComputeFunction } from '../compute/function.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
+import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { Store } from '../store/store.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { canonicalRecipe } from './recipe-check.js';
@@ -26,13 +27,16 @@ export interface EngineOptions {
   readonly chunkSize?: number;
   /** Compute worker threads (default: one per core). */
   readonly threads?: number;
+  /** A streaming computation paused with nobody reading is abandoned after this long. */
+  readonly streamIdleMs?: number;
 }
 
 /**
- * Where a value stands: stored, some chunks computed (chunkwise outputs read by range), not
- * yet computed, or its last computation failed.
+ * Where a value stands: stored, some chunks computed (chunkwise outputs read by range), being
+ * computed by a streaming run (readable as it grows), not yet computed, or its last
+ * computation failed.
  */
-export type ValueState = 'materialized' | 'partial' | 'not-materialized' | 'failed';
+export type ValueState = 'materialized' | 'partial' | 'computing' | 'not-materialized' | 'failed';
 
 /** What an invalidation did: outputs forgotten, and how many reverse-DAG levels it walked. */
 export interface Invalidation {
@@ -53,19 +57,28 @@ export interface AddressInfo {
   readonly state: ValueState;
   /** Output chunks computed so far, when `state` is 'partial'. */
   readonly partial?: { readonly computed: number; readonly total: number };
+  /** Output bytes produced so far, when `state` is 'computing'. */
+  readonly produced?: number;
   /** Why the last computation failed, when `state` is 'failed'. */
   readonly error?: string;
 }
 
-/** `state` as people read it: "partial 3/1024 chunks" for a partial output. */
+/**
+ * `state` as people read it: "partial 3/1024 chunks" for a partial output, "computing 5242880
+ * bytes so far" for a streaming output being computed.
+ */
 export function describeState(info: AddressInfo): string {
-  return info.partial ? `partial ${info.partial.computed}/${info.partial.total} chunks` : info.state;
+  if (info.partial) return `partial ${info.partial.computed}/${info.partial.total} chunks`;
+  if (info.produced !== undefined) return `computing ${info.produced} bytes so far`;
+  return info.state;
 }
 
 /** Counters for `deriva status` and tests. */
 export type EngineStatus = {
-  /** Whole-output function runs. */
+  /** Whole-output function runs, streaming runs included. */
   readonly computations: number;
+  /** Streaming runs in progress. */
+  readonly streaming: number;
   /** Output chunks computed alone for range reads, and the input bytes under them. */
   readonly chunksComputed: number;
   readonly bytesComputed: number;
@@ -78,18 +91,31 @@ export class Engine {
   readonly registry = new FunctionRegistry(builtins);
   private readonly executor: Executor;
   private readonly ranges: RangeReader;
+  private readonly streams: StreamRuns;
 
   private constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
+    streamIdleMs: number,
   ) {
-    this.executor = new Executor(store, pool);
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor);
+    this.streams = new StreamRuns({
+      store,
+      pool,
+      idleMs: streamIdleMs,
+      readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target),
+      sizeBound: (addr) => this.ranges.sizeBound(addr),
+      onOutcome: (addr, err) => {
+        if (err === undefined) this.executor.forgetFailures([addr]);
+        else this.executor.recordFailure(addr, err);
+      },
+    });
+    this.executor = new Executor(store, pool, this.registry, this.streams);
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams);
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
-    return new Engine(store, new ComputePool({ threads: options.threads }));
+    return new Engine(store, new ComputePool({ threads: options.threads }), options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS);
   }
 
   get chunkSize(): number {
@@ -131,6 +157,8 @@ export class Engine {
     const out = this.executor.cachedOutput(addr);
     if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, state: 'materialized' };
     const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
+    const produced = this.streams.progress(addr);
+    if (produced !== undefined) return { ...base, state: 'computing', produced };
     const error = this.executor.lastFailure(addr);
     if (error !== undefined) return { ...base, state: 'failed', error };
     const partial = this.ranges.partial(addr);
@@ -143,6 +171,15 @@ export class Engine {
    */
   size(addr: CAddr): Promise<number> {
     return this.ranges.size(addr);
+  }
+
+  /**
+   * The size of `addr` if known, else an upper bound that is as cheap as possible: a streaming
+   * output not yet computed reports its function's bound and computes nothing. The mount's
+   * file size: the kernel then reads until the real end, where a short read sets it exact.
+   */
+  sizeBound(addr: CAddr): Promise<number> {
+    return this.ranges.sizeBound(addr);
   }
 
   /**
@@ -183,11 +220,9 @@ export class Engine {
 
   /** Bytes [offset, offset+length) of the value at `addr` (clamped to its end). */
   async read(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
-    const size = await this.size(addr);
-    const start = Math.max(0, Math.min(offset, size));
-    const out = Buffer.allocUnsafe(Math.min(size - start, Math.max(0, length)));
-    await this.ranges.readInto(addr, start, out);
-    return out;
+    const pieces: Buffer[] = [];
+    for await (const piece of this.stream(addr, offset, length)) pieces.push(piece);
+    return Buffer.concat(pieces);
   }
 
   /**
@@ -199,14 +234,18 @@ export class Engine {
     return this.ranges.readInto(addr, offset, target);
   }
 
-  /** The value at `addr` as a sequence of chunk-sized pieces, for streaming to a client. */
+  /**
+   * The value at `addr` as a sequence of chunk-sized pieces, for streaming to a client. A
+   * streaming output yields its first pieces while the rest is still being computed.
+   */
   async *stream(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): AsyncGenerator<Buffer> {
-    const end = Math.min(await this.size(addr), offset + Math.max(0, length));
+    const end = Math.min(await this.sizeBound(addr), Math.max(0, offset) + Math.max(0, length));
     const cs = this.chunkSize;
     for (let at = Math.max(0, offset); at < end; at += cs - (at % cs)) {
       const piece = Buffer.allocUnsafe(Math.min(end - at, cs - (at % cs)));
-      await this.ranges.readInto(addr, at, piece);
-      yield piece;
+      const n = await this.ranges.readInto(addr, at, piece);
+      if (n > 0) yield n < piece.length ? piece.subarray(0, n) : piece;
+      if (n < piece.length) return; // the end of the value
     }
   }
 
@@ -222,7 +261,8 @@ export class Engine {
   /** Counters for status reporting and tests. */
   status(): EngineStatus {
     return {
-      computations: this.executor.computed,
+      computations: this.executor.computed + this.streams.started,
+      streaming: this.streams.active,
       ...this.ranges.counters,
       queued: this.pool.queued,
       chunkSize: this.chunkSize,
@@ -232,6 +272,7 @@ export class Engine {
 
   /** Finishes queued work, stops the workers, closes the store. */
   async close(): Promise<void> {
+    await this.streams.close();
     await this.ranges.settled();
     await this.pool.close();
     await this.store.flushed();

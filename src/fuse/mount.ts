@@ -33,8 +33,11 @@ export interface Mount {
 /**
  * fuse-native options. Values never change once they exist, so the kernel may cache freely:
  * - kernelCache: keep a file's page cache across opens (a second `cat` never reaches us);
- * - attrTimeout/entryTimeout: cache stats and name lookups for an hour (a value's size is
- *   fixed forever; a lookup miss is not cached, so new addresses show up at once);
+ * - entryTimeout: cache name lookups for an hour (a lookup miss is not cached, so new
+ *   addresses show up at once);
+ * - attrTimeout: a second. A value's size is fixed forever, but a streaming output not yet
+ *   computed shows an upper bound until it is; the exact size must show up soon after (a
+ *   reader reaching the end sets it in the kernel at once). Asking again costs one getattr;
  * - timeout false: fuse-native otherwise fails any op after 15 s with ETIMEDOUT, and a read
  *   or stat of a large recipe legitimately waits for its computation longer than that.
  */
@@ -42,7 +45,7 @@ export const FUSE_OPTIONS = {
   fsname: 'deriva',
   subtype: 'deriva',
   kernelCache: true,
-  attrTimeout: 3600,
+  attrTimeout: 1,
   entryTimeout: 3600,
   timeout: false,
 } as const;

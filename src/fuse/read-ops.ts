@@ -1,7 +1,10 @@
 /**
  * The read side of the mount: getattr, readdir, open, read, release, access and statfs, over
- * the engine. A value's size comes from the engine; a recipe whose size is not yet known is
- * materialized at getattr time (awaited, never blocking the thread fuse-native serves ops on).
+ * the engine. A value's size comes from the engine. A streaming output not yet computed
+ * reports its function's upper bound, so that opening and reading it streams (the kernel reads
+ * no further than a file's size, and the short read at the real end sets the exact size); a
+ * whole output whose size is not yet known is materialized at getattr time (awaited, never
+ * blocking the thread fuse-native serves ops on).
  */
 import type { Engine } from '../engine/engine.js';
 import { dirStat, fileStat, fsStat, type Owner } from './attrs.js';
@@ -29,7 +32,7 @@ export function readOps(ctx: OpContext): Record<string, FuseHandler> {
     getattr: valueOp(log, 'getattr', async (path: string) => {
       const node = lookup(engine, path);
       if (node.kind !== 'value') return dirStat(owner);
-      return fileStat(owner, node.info.size ?? (await engine.size(node.info.addr)));
+      return fileStat(owner, node.info.size ?? (await engine.sizeBound(node.info.addr)));
     }),
 
     readdir: valuesOp(log, 'readdir', (path: string) => readdir(ctx, path)),

@@ -97,7 +97,10 @@ export interface StatResponse {
   addr: string;
   /** "leaf" or "recipe". */
   kind: string;
-  /** "materialized", "partial" (some output chunks computed), "not-materialized" or "failed". */
+  /**
+   * "materialized", "partial" (some output chunks computed), "computing" (a streaming output
+   * being computed, readable as it grows), "not-materialized" or "failed".
+   */
   state: string;
   /** Known without computing for leaves, chunkwise and structural outputs, and once computed. */
   size?:
@@ -114,7 +117,11 @@ export interface StatResponse {
     | undefined;
   /** When state is "partial": output chunks computed so far, of how many. */
   chunksComputed?: bigint | undefined;
-  chunksTotal?: bigint | undefined;
+  chunksTotal?:
+    | bigint
+    | undefined;
+  /** When state is "computing": output bytes produced so far. */
+  bytesProduced?: bigint | undefined;
 }
 
 export interface ResolveRequest {
@@ -166,6 +173,8 @@ export interface StatusResponse {
   /** Output chunks computed one at a time for range reads, and the input bytes they covered. */
   chunksComputed: bigint;
   bytesComputed: bigint;
+  /** Streaming computations in progress. */
+  streaming: bigint;
 }
 
 export interface ListFunctionsRequest {
@@ -1065,6 +1074,7 @@ function createBaseStatResponse(): StatResponse {
     error: undefined,
     chunksComputed: undefined,
     chunksTotal: undefined,
+    bytesProduced: undefined,
   };
 }
 
@@ -1105,6 +1115,12 @@ export const StatResponse: MessageFns<StatResponse> = {
         throw new globalThis.Error("value provided for field message.chunksTotal of type uint64 too large");
       }
       writer.uint32(72).uint64(message.chunksTotal);
+    }
+    if (message.bytesProduced !== undefined) {
+      if (BigInt.asUintN(64, message.bytesProduced) !== message.bytesProduced) {
+        throw new globalThis.Error("value provided for field message.bytesProduced of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.bytesProduced);
     }
     return writer;
   },
@@ -1194,6 +1210,14 @@ export const StatResponse: MessageFns<StatResponse> = {
             message.chunksTotal = reader.uint64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.bytesProduced = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1224,6 +1248,11 @@ export const StatResponse: MessageFns<StatResponse> = {
         ? BigInt(object.chunksTotal)
         : isSet(object.chunks_total)
         ? BigInt(object.chunks_total)
+        : undefined,
+      bytesProduced: isSet(object.bytesProduced)
+        ? BigInt(object.bytesProduced)
+        : isSet(object.bytes_produced)
+        ? BigInt(object.bytes_produced)
         : undefined,
     };
   },
@@ -1257,6 +1286,9 @@ export const StatResponse: MessageFns<StatResponse> = {
     if (message.chunksTotal !== undefined) {
       obj.chunksTotal = message.chunksTotal.toString();
     }
+    if (message.bytesProduced !== undefined) {
+      obj.bytesProduced = message.bytesProduced.toString();
+    }
     return obj;
   },
 
@@ -1279,6 +1311,9 @@ export const StatResponse: MessageFns<StatResponse> = {
       : undefined;
     message.chunksTotal = (object.chunksTotal !== undefined && object.chunksTotal !== null)
       ? BigInt(object.chunksTotal)
+      : undefined;
+    message.bytesProduced = (object.bytesProduced !== undefined && object.bytesProduced !== null)
+      ? BigInt(object.bytesProduced)
       : undefined;
     return message;
   },
@@ -1797,6 +1832,7 @@ function createBaseStatusResponse(): StatusResponse {
     queued: 0n,
     chunksComputed: 0n,
     bytesComputed: 0n,
+    streaming: 0n,
   };
 }
 
@@ -1873,6 +1909,12 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.bytesComputed of type uint64 too large");
       }
       writer.uint32(112).uint64(message.bytesComputed);
+    }
+    if (message.streaming !== 0n) {
+      if (BigInt.asUintN(64, message.streaming) !== message.streaming) {
+        throw new globalThis.Error("value provided for field message.streaming of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.streaming);
     }
     return writer;
   },
@@ -2002,6 +2044,14 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.bytesComputed = reader.uint64() as bigint;
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.streaming = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2050,6 +2100,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : isSet(object.bytes_computed)
         ? BigInt(object.bytes_computed)
         : 0n,
+      streaming: isSet(object.streaming) ? BigInt(object.streaming) : 0n,
     };
   },
 
@@ -2097,6 +2148,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.bytesComputed !== 0n) {
       obj.bytesComputed = message.bytesComputed.toString();
     }
+    if (message.streaming !== 0n) {
+      obj.streaming = message.streaming.toString();
+    }
     return obj;
   },
 
@@ -2127,6 +2181,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     message.bytesComputed = (object.bytesComputed !== undefined && object.bytesComputed !== null)
       ? BigInt(object.bytesComputed)
       : 0n;
+    message.streaming = (object.streaming !== undefined && object.streaming !== null) ? BigInt(object.streaming) : 0n;
     return message;
   },
 };

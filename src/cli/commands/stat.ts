@@ -1,5 +1,6 @@
 /** `deriva stat ADDR`: kind, state, size and recipe of an address. */
 import type { CommandModule } from 'yargs';
+import type * as pb from '../../api/gen/deriva.js';
 import { withClient, type GlobalArgs } from '../context.js';
 import { humanBytes, printJson, printLine } from '../output.js';
 import { paramText } from '../recipe-text.js';
@@ -22,7 +23,7 @@ export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
     const rows: Array<[string, string]> = [
       ['addr', s.addr],
       ['kind', s.kind],
-      ['state', s.chunksTotal === undefined ? s.state : `${s.state} ${s.chunksComputed}/${s.chunksTotal} chunks`],
+      ['state', stateText(s)],
       ['size', s.size === undefined ? 'unknown until computed' : `${s.size} (${humanBytes(s.size)})`],
     ];
     if (s.content !== undefined && s.content !== s.addr) rows.push(['content', s.content]);
@@ -35,3 +36,10 @@ export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
     for (const [k, v] of rows) printLine(`${k.padEnd(9)}${v}`);
   },
 };
+
+/** "partial 3/1024 chunks", "computing 5.0 MiB so far", or the bare state. */
+function stateText(s: pb.StatResponse): string {
+  if (s.chunksTotal !== undefined) return `${s.state} ${s.chunksComputed}/${s.chunksTotal} chunks`;
+  if (s.bytesProduced !== undefined) return `${s.state} ${humanBytes(s.bytesProduced)} so far`;
+  return s.state;
+}

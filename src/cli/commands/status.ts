@@ -20,7 +20,7 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       ['values', String(s.values)],
       ['chunks', String(s.chunks)],
       ['cached', `${s.cachedOutputs} output(s)`],
-      ['computed', `${s.computations} whole output(s) and ${s.chunksComputed} chunk(s) (${humanBytes(s.bytesComputed)}) since start, ${s.queued} queued`],
+      ['computed', `${s.computations} whole output(s) and ${s.chunksComputed} chunk(s) (${humanBytes(s.bytesComputed)}) since start, ${s.queued} queued, ${s.streaming} streaming now`],
     ];
     for (const [k, v] of rows) printLine(`${k.padEnd(11)}${v}`);
   },

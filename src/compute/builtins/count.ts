@@ -19,6 +19,7 @@ export const count: StreamingFunction = {
   doc: 'line, word and byte counts: "<lines> <words> <bytes>\\n" (wc)',
   params: {},
   inputs: { min: 1, max: 1 },
+  maxSize: (n) => 3 * String(n).length + 3, // each count is at most n
   start() {
     let lines = 0;
     let words = 0;

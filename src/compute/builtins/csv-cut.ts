@@ -54,6 +54,7 @@ export const csvCut: StreamingFunction = {
     delimiter: { type: 'string', doc: 'field separator, one byte', default: ',', check: checkDelimiter },
   },
   inputs: { min: 1, max: 1 },
+  maxSize: (n) => n + 1, // a line never grows; an unterminated last line gets its '\n'
   start(params) {
     const ranges = parseFieldList(stringParam(params, 'fields'));
     if (typeof ranges === 'string') throw new TypeError(`param 'fields': ${ranges}`);

@@ -20,6 +20,7 @@ export const grep: StreamingFunction = {
     invert: { type: 'bool', doc: 'keep the lines that do not match (grep -v)', default: false },
   },
   inputs: { min: 1, max: 1 },
+  maxSize: (n) => n + 1, // every line kept, plus the '\n' an unterminated last line gets
   start(params) {
     const patterns = stringParam(params, 'pattern').split('\n').map(utf8);
     const invert = boolParam(params, 'invert');

@@ -78,6 +78,11 @@ export const gunzip: StreamingFunction = {
   doc: 'decompress gzip (concatenated members are joined)',
   params: {},
   inputs: { min: 1, max: 1 },
+  /**
+   * Deflate's densest code is a 258-byte match in 2 bits, 1032 bytes per input byte; headers
+   * and trailers of members only lower the ratio.
+   */
+  maxSize: (n) => 1032 * n,
   start(): Transformer {
     let member: ZStream | undefined;
     let members = 0;

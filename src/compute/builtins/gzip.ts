@@ -24,6 +24,8 @@ export const gzip: StreamingFunction = {
   doc: 'gzip (level 6, no name, mtime 0): byte-identical output on every machine',
   params: {},
   inputs: { min: 1, max: 1 },
+  /** zlib's deflateBound for any parameters, plus the 18-byte gzip header and trailer. */
+  maxSize: (n) => n + Math.ceil(n / 8) + Math.ceil(n / 64) + 5 + 18,
   start() {
     const deflate = new pako.Deflate({ level: LEVEL, gzip: true });
     let ready: Uint8Array[] = [];

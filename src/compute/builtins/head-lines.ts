@@ -17,6 +17,7 @@ export const headLines: StreamingFunction = {
     n: { type: 'int', doc: 'number of lines to keep', check: intAtLeast(0n) },
   },
   inputs: { min: 1, max: 1 },
+  maxSize: (n) => n,
   start(params): Transformer {
     let remaining = intParam(params, 'n');
     return {

@@ -18,6 +18,11 @@ export const replace: StreamingFunction = {
     to: { type: 'string', doc: 'replacement text' },
   },
   inputs: { min: 1, max: 1 },
+  maxSize(n, params) {
+    // Every match removes at least `from.length` bytes and inserts `to`: at most n / |from| matches.
+    const grow = utf8(stringParam(params, 'to')).length - utf8(stringParam(params, 'from')).length;
+    return grow > 0 ? n + Math.floor(n / utf8(stringParam(params, 'from')).length) * grow : n;
+  },
   start(params) {
     const from = utf8(stringParam(params, 'from'));
     const to = utf8(stringParam(params, 'to'));

@@ -11,6 +11,7 @@ export const sha256: StreamingFunction = {
   doc: 'SHA-256 of the input as lowercase hex and a newline',
   params: {},
   inputs: { min: 1, max: 1 },
+  maxSize: () => 65,
   start() {
     const hash = createHash('sha256');
     return {

@@ -106,7 +106,10 @@ export function run(fn: ComputeFunction, inputs: readonly Uint8Array[], raw: Raw
         fresh.fill(0xa5);
       }
       out.push(...tr.finish());
-      return Buffer.concat(out);
+      const result = Buffer.concat(out);
+      const bound = fn.maxSize(inputs[0]!.length, params);
+      if (result.length > bound) throw new Error(`${fn.name}: ${result.length} output bytes exceed maxSize ${bound}`);
+      return result;
     }
     case 'whole':
       return Buffer.from(fn.compute(inputs, params));

@@ -1,0 +1,287 @@
+/**
+ * One streaming computation, seen from the main thread. The function runs in the pool (see
+ * stream-task.ts); this side feeds it input and stores the chunks it sends back, and readers
+ * read the output while it grows:
+ *
+ * - a reader asking for bytes not yet produced waits for them, not for the whole output;
+ * - input is fed only while the output is less than a window ahead of the furthest byte any
+ *   reader has asked for, so a slow reader pauses the computation and memory stays bounded
+ *   (produced chunks go to the store; only chunks being committed are held in memory);
+ * - every reader of the same address shares this one run;
+ * - at the end the chunks are recorded as one value in the action cache, exactly as a whole
+ *   computation would have recorded them.
+ *
+ * A run nobody reads for `idleMs` while paused is abandoned (its function state cannot be kept
+ * forever); the next reader starts over.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { CAddr } from '../core/caddr.js';
+import type { Recipe } from '../core/recipe.js';
+import { plainParams } from '../core/recipe.js';
+import type { Store } from '../store/store.js';
+import { failure, type Materialized } from './executor.js';
+import type { ComputePool } from './pool.js';
+import type { StreamInput, StreamOutput } from './task.js';
+
+/** Input is fed in pieces this size: small enough that one piece's output stays modest. */
+const PIECE_BYTES = 256 * 1024;
+/** Input pieces sent but not yet consumed: enough to keep the worker busy. */
+const PIECES_IN_FLIGHT = 2;
+/** How far (in chunks) the output may run ahead of the furthest byte a reader asked for. */
+const AHEAD_CHUNKS = 8;
+
+/** What a run needs from the engine. */
+export interface StreamRunContext {
+  readonly store: Store;
+  readonly pool: ComputePool;
+  /** Reads bytes of the run's input (a leaf, a stored output, or another run's output). */
+  readInput(offset: number, target: Uint8Array): Promise<number>;
+  /** Milliseconds a paused run with no reader waits before it is abandoned. */
+  readonly idleMs: number;
+}
+
+/** A produced chunk: its bytes stay in memory only until the store has committed them. */
+interface Slot {
+  readonly addr: Buffer;
+  bytes: Uint8Array | undefined;
+}
+
+interface Waiter {
+  /** Wake once this many bytes exist (or the output is complete). */
+  readonly until: number;
+  readonly wake: () => void;
+  readonly fail: (err: Error) => void;
+}
+
+export class StreamRun {
+  private readonly slots: Slot[] = [];
+  private readonly stores: Promise<void>[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private produced = 0;
+  /** Furthest byte any reader asked for; Infinity once someone needs the whole output. */
+  private demand = 0;
+  private piecesInFlight = 0;
+  private inputDone = false;
+  private final: { readonly content: CAddr; readonly size: number; readonly cpuMs: number } | undefined;
+  /** Resolves when 'final' arrives: it may come after the task's own result, on another channel. */
+  private readonly finalReceived: Promise<void>;
+  private onFinal!: () => void;
+  private recorded = false;
+  private isAbandoned = false;
+  private error: Error | undefined;
+  private wakeDriver: (() => void) | undefined;
+  private readonly port: MessagePort;
+  /** Resolves with the stored output once recorded; rejects if the run fails or is abandoned. */
+  readonly output: Promise<Materialized>;
+
+  /**
+   * Starts computing `recipe` (a streaming function) for `addr`; `maxSize` is the function's
+   * bound for its input, which the run must not exceed.
+   */
+  constructor(
+    readonly addr: CAddr,
+    recipe: Recipe,
+    maxSize: Promise<number>,
+    private readonly ctx: StreamRunContext,
+  ) {
+    this.finalReceived = new Promise<void>((resolve) => (this.onFinal = resolve));
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.port.on('message', (message: StreamOutput) => this.receive(message));
+    const { chunkSize } = ctx.store;
+    const params = plainParams(recipe);
+    const task = maxSize.then((max) => ctx.pool.stream({ fn: recipe.fn, params, chunkSize, maxSize: max, port: channel.port2 }));
+    this.output = Promise.all([task, this.drive()])
+      .then(() => {
+        if (this.abandoned) throw this.error ?? new Error(`computation of ${addr.hex} was abandoned: nobody read it`);
+        return this.record();
+      })
+      .catch((err: unknown) => {
+        this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
+        throw this.error;
+      });
+    this.output.catch(() => {}); // readers see failures through their own reads
+  }
+
+  /** False once the run failed or was abandoned: a new reader must start a new run. */
+  get open(): boolean {
+    return !this.isAbandoned && this.error === undefined;
+  }
+
+  /** True if the run stopped because nobody read it (or the engine closed), not by failing. */
+  get abandoned(): boolean {
+    return this.isAbandoned;
+  }
+
+  /** Stops the run: its readers get an error, its worker task ends. */
+  close(): void {
+    this.isAbandoned = true;
+    this.fail(new Error(`computation of ${this.addr.hex} stopped: the engine is closing`));
+  }
+
+  /** Bytes of output produced so far. */
+  get progress(): number {
+    return this.produced;
+  }
+
+  /**
+   * Fills `target` with output bytes from `offset` on, waiting only until those bytes exist;
+   * returns the count (short only at the end of the output).
+   */
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
+    const end = offset + target.length;
+    await this.reach(end);
+    const limit = this.final ? Math.min(end, this.final.size) : end;
+    if (offset >= limit) return 0;
+    const cs = this.ctx.store.chunkSize;
+    for (let i = Math.floor(offset / cs); i * cs < limit; i++) {
+      const from = Math.max(offset, i * cs);
+      const to = Math.min(limit, (i + 1) * cs);
+      const slot = this.slots[i]!;
+      if (slot.bytes) target.set(slot.bytes.subarray(from - i * cs, to - i * cs), from - offset);
+      else this.ctx.store.copyFromChunk(slot.addr, target, from - offset, from - i * cs, to - i * cs);
+    }
+    return limit - offset;
+  }
+
+  /** Runs to the end (whatever readers want) and resolves with the recorded output. */
+  drain(): Promise<Materialized> {
+    this.want(Infinity);
+    return this.output;
+  }
+
+  /**
+   * How far readers may read now. A read past the end of the output waits for the output to
+   * be recorded, so whoever asks after a reader saw the end finds it materialized.
+   */
+  private readable(): number {
+    if (this.recorded) return Infinity;
+    return this.final ? this.final.size : this.produced;
+  }
+
+  /** Waits until the bytes before `end` exist (or the output is complete and recorded). */
+  private reach(end: number): Promise<void> {
+    if (this.error) return Promise.reject(this.error);
+    if (end <= this.readable()) return Promise.resolve();
+    this.want(end);
+    return new Promise<void>((wake, fail) => this.waiters.add({ until: end, wake, fail }));
+  }
+
+  private want(end: number): void {
+    if (end > this.demand) this.demand = end;
+    this.kick();
+  }
+
+  private kick(): void {
+    const wake = this.wakeDriver;
+    this.wakeDriver = undefined;
+    wake?.();
+  }
+
+  /** Feeds input while readers want more output; abandons the run if nobody comes back. */
+  private async drive(): Promise<void> {
+    const ahead = AHEAD_CHUNKS * this.ctx.store.chunkSize;
+    let offset = 0;
+    for (;;) {
+      while (this.open && !this.inputDone && (this.piecesInFlight >= PIECES_IN_FLIGHT || this.produced >= this.demand + ahead)) {
+        await this.pause(this.piecesInFlight < PIECES_IN_FLIGHT);
+      }
+      if (!this.open) return this.send({ type: 'abort' }); // the worker closes the port
+      if (this.inputDone) break;
+      const piece = new Uint8Array(PIECE_BYTES);
+      const n = await this.ctx.readInput(offset, piece);
+      if (n === 0) break;
+      offset += n;
+      this.piecesInFlight++;
+      const bytes = n === PIECE_BYTES ? piece : piece.slice(0, n);
+      this.send({ type: 'input', bytes }, [bytes.buffer]);
+      if (n < PIECE_BYTES) break;
+    }
+    this.send({ type: 'end' });
+  }
+
+  /**
+   * Waits to be woken (output read, or a piece consumed). A run paused for want of readers
+   * is abandoned after the idle time if nobody is waiting on it.
+   */
+  private pause(forReaders: boolean): Promise<void> {
+    return new Promise<void>((resume) => {
+      const timer = forReaders
+        ? setTimeout(() => {
+            if (this.waiters.size > 0) return;
+            this.isAbandoned = true;
+            this.kick();
+          }, this.ctx.idleMs)
+        : undefined;
+      timer?.unref();
+      this.wakeDriver = () => {
+        clearTimeout(timer);
+        resume();
+      };
+    });
+  }
+
+  private send(message: StreamInput, transfer: ArrayBuffer[] = []): void {
+    this.port.postMessage(message, transfer);
+  }
+
+  private receive(message: StreamOutput): void {
+    switch (message.type) {
+      case 'chunk':
+        this.addChunk(Buffer.from(message.addr), message.bytes);
+        break;
+      case 'consumed':
+        this.piecesInFlight--;
+        if (message.done) this.inputDone = true;
+        this.kick();
+        break;
+      case 'final':
+        this.final = { content: CAddr.fromHex(message.content), size: message.size, cpuMs: message.cpuMs };
+        this.onFinal();
+        this.wakeWaiters();
+        break;
+    }
+  }
+
+  private addChunk(addr: Buffer, bytes: Uint8Array): void {
+    const slot: Slot = { addr, bytes };
+    this.slots.push(slot);
+    this.produced += bytes.length;
+    const { store } = this.ctx;
+    const stored = store.hasChunk(addr) ? Promise.resolve(true) : store.putChunk(addr, bytes);
+    this.stores.push(stored.then(() => void (slot.bytes = undefined)));
+    this.wakeWaiters();
+    this.kick();
+  }
+
+  /** Records the finished output as one value, once every chunk is committed. */
+  private async record(): Promise<Materialized> {
+    await this.finalReceived;
+    const { content, size, cpuMs } = this.final!;
+    const { store } = this.ctx;
+    await Promise.all(this.stores);
+    await store.putValue(content, { size, chunks: this.slots.map((s) => s.addr) }, false);
+    await store.putAction(this.addr, { content, size, cost: cpuMs, lastAccess: Date.now() });
+    this.recorded = true;
+    this.wakeWaiters();
+    return { content, size };
+  }
+
+  private wakeWaiters(): void {
+    const ready = this.readable();
+    for (const w of this.waiters) {
+      if (w.until > ready) continue;
+      this.waiters.delete(w);
+      w.wake();
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.error) return;
+    this.error = err;
+    for (const w of this.waiters) w.fail(err);
+    this.waiters.clear();
+    this.send({ type: 'abort' }); // the worker closes the port (and ends its task) on abort
+    this.kick();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The streaming computations in progress, one per address: every reader of an address (range
+ * reads from the mount or gRPC, and whole materializations) shares the one run computing it.
+ * A run leaves this table when it has recorded its output, failed or been abandoned; the next
+ * reader then finds the stored output, or starts a new run.
+ */
+import type { CAddr } from '../core/caddr.js';
+import { plainParams, type Recipe } from '../core/recipe.js';
+import type { Store } from '../store/store.js';
+import type { Materialized } from './executor.js';
+import type { StreamingFunction } from './function.js';
+import type { ComputePool } from './pool.js';
+import { StreamRun } from './stream-run.js';
+
+/** A run paused with nobody reading is abandoned after this long, by default. */
+export const DEFAULT_STREAM_IDLE_MS = 60_000;
+
+export interface StreamRunsContext {
+  readonly store: Store;
+  readonly pool: ComputePool;
+  readonly idleMs: number;
+  /** Reads bytes of any value, computing what they need (the range reader). */
+  readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number>;
+  /** An upper bound on a value's size, computing as little as possible. */
+  sizeBound(addr: CAddr): Promise<number>;
+  /** Told how each run ended, for the failure record that `stat` reports. */
+  onOutcome(addr: CAddr, err: unknown): void;
+}
+
+export class StreamRuns {
+  private readonly runs = new Map<string, StreamRun>();
+  private runsStarted = 0;
+
+  constructor(private readonly ctx: StreamRunsContext) {}
+
+  /** Runs started since the engine opened. */
+  get started(): number {
+    return this.runsStarted;
+  }
+
+  /** Runs in progress. */
+  get active(): number {
+    return this.runs.size;
+  }
+
+  /** Output bytes produced so far by the run computing `addr`, if one is in progress. */
+  progress(addr: CAddr): number | undefined {
+    const run = this.runs.get(addr.hex);
+    return run?.open ? run.progress : undefined;
+  }
+
+  /** Reads output bytes of `addr` as soon as they exist (see StreamRun.readInto). */
+  readInto(addr: CAddr, recipe: Recipe, fn: StreamingFunction, offset: number, target: Uint8Array): Promise<number> {
+    return this.run(addr, recipe, fn).readInto(offset, target);
+  }
+
+  /** The whole output of `addr`, computed to the end (sharing a run in progress). */
+  drain(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized> {
+    return this.run(addr, recipe, fn).drain();
+  }
+
+  /** Abandons every run (readers get an error) and waits for them to end. */
+  async close(): Promise<void> {
+    const runs = [...this.runs.values()];
+    for (const run of runs) run.close();
+    await Promise.allSettled(runs.map((r) => r.output));
+  }
+
+  private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
+    const existing = this.runs.get(addr.hex);
+    if (existing?.open) return existing;
+    const input = recipe.inputs[0]!;
+    const params = plainParams(recipe);
+    const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
+    const run = new StreamRun(addr, recipe, maxSize, {
+      store: this.ctx.store,
+      pool: this.ctx.pool,
+      idleMs: this.ctx.idleMs,
+      readInput: (offset, target) => this.ctx.readInto(input, offset, target),
+    });
+    this.runs.set(addr.hex, run);
+    this.runsStarted++;
+    run.output
+      .then(
+        () => this.ctx.onOutcome(addr, undefined),
+        (err: unknown) => {
+          if (!run.abandoned) this.ctx.onOutcome(addr, err);
+        },
+      )
+      .finally(() => {
+        if (this.runs.get(addr.hex) === run) this.runs.delete(addr.hex);
+      })
+      .catch(() => {});
+    return run;
+  }
+}
