@@ -3,7 +3,8 @@
  * stream-task.ts); this side feeds it input and stores the chunks it sends back, and readers
  * read the output while it grows:
  *
- * - a reader asking for bytes not yet produced waits for them, not for the whole output;
+ * - a reader asking for bytes not yet produced waits for them, not for the whole output (nor
+ *   for the chunk they belong to: the bytes of an unfinished chunk are served as they come);
  * - input is fed only while the output is less than a window ahead of the furthest byte any
  *   reader has asked for, so a slow reader pauses the computation and memory stays bounded
  *   (produced chunks go to the store; only chunks being committed are held in memory);
@@ -55,6 +56,9 @@ interface Waiter {
 
 export class StreamRun {
   private readonly slots: Slot[] = [];
+  /** The chunk being produced, and how much of it exists. */
+  private tail: Uint8Array;
+  private tailFilled = 0;
   private readonly stores: Promise<void>[] = [];
   private readonly waiters = new Set<Waiter>();
   private produced = 0;
@@ -85,6 +89,7 @@ export class StreamRun {
     private readonly ctx: StreamRunContext,
   ) {
     this.finalReceived = new Promise<void>((resolve) => (this.onFinal = resolve));
+    this.tail = new Uint8Array(ctx.store.chunkSize);
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.port.on('message', (message: StreamOutput) => this.receive(message));
@@ -137,9 +142,10 @@ export class StreamRun {
     for (let i = Math.floor(offset / cs); i * cs < limit; i++) {
       const from = Math.max(offset, i * cs);
       const to = Math.min(limit, (i + 1) * cs);
-      const slot = this.slots[i]!;
-      if (slot.bytes) target.set(slot.bytes.subarray(from - i * cs, to - i * cs), from - offset);
-      else this.ctx.store.copyFromChunk(slot.addr, target, from - offset, from - i * cs, to - i * cs);
+      const slot = this.slots[i];
+      const bytes = slot ? slot.bytes : this.tail;
+      if (bytes) target.set(bytes.subarray(from - i * cs, to - i * cs), from - offset);
+      else this.ctx.store.copyFromChunk(slot!.addr, target, from - offset, from - i * cs, to - i * cs);
     }
     return limit - offset;
   }
@@ -227,8 +233,14 @@ export class StreamRun {
 
   private receive(message: StreamOutput): void {
     switch (message.type) {
+      case 'data':
+        this.tail.set(message.bytes, this.tailFilled);
+        this.tailFilled += message.bytes.length;
+        this.produced += message.bytes.length;
+        this.wakeWaiters();
+        break;
       case 'chunk':
-        this.addChunk(Buffer.from(message.addr), message.bytes);
+        this.endChunk(Buffer.from(message.addr));
         break;
       case 'consumed':
         this.piecesInFlight--;
@@ -243,10 +255,13 @@ export class StreamRun {
     }
   }
 
-  private addChunk(addr: Buffer, bytes: Uint8Array): void {
+  /** Stores the chunk just completed; its bytes serve readers until the store has them. */
+  private endChunk(addr: Buffer): void {
+    const bytes = this.tail.subarray(0, this.tailFilled);
     const slot: Slot = { addr, bytes };
     this.slots.push(slot);
-    this.produced += bytes.length;
+    this.tail = new Uint8Array(this.ctx.store.chunkSize);
+    this.tailFilled = 0;
     const { store } = this.ctx;
     const stored = store.hasChunk(addr) ? Promise.resolve(true) : store.putChunk(addr, bytes);
     this.stores.push(stored.then(() => void (slot.bytes = undefined)));

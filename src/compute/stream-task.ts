@@ -1,13 +1,14 @@
 /**
  * The worker side of a streaming run. The main thread feeds input pieces in order over a
- * MessagePort, and this side pushes them through the function's transformer, cuts the output
- * into store-sized chunks, hashes each (and the whole value, incrementally) and moves them
- * back. The main thread stores the chunks and serves readers; it feeds more input only while
- * readers want more output, which is how a slow reader pauses the computation.
+ * MessagePort, and this side pushes them through the function's transformer and sends the
+ * output back as it comes, marking where each store-sized chunk ends with the chunk's BLAKE3
+ * (the whole value is hashed incrementally too). The main thread stores the chunks and serves
+ * readers, from the bytes of an unfinished chunk too; it feeds more input only while readers
+ * want more output, which is how a slow reader pauses the computation.
  *
- * Protocol: for each 'input' message, zero or more 'chunk' messages, then one 'consumed'
- * (its `done` set once the function needs no more input). 'end' flushes the transformer, sends
- * the last chunks, then 'final' with the value's address and size, and settles the task.
+ * Protocol: for each 'input' message, 'data' and 'chunk' messages for the output it produced,
+ * then one 'consumed' (its `done` set once the function needs no more input). 'end' flushes the
+ * transformer, sends the rest, then 'final' with the value's address and size, and settles.
  * 'abort' settles it at once. A function that throws, or outgrows its declared bound, rejects
  * the task (and closes the port).
  */
@@ -16,10 +17,12 @@ import { Hasher, hash } from '../native/index.js';
 import type { StreamingFunction, Transformer } from './function.js';
 import type { StreamInput, StreamOutput, StreamTask } from './task.js';
 
-/** Cuts output into `chunkSize` pieces, hashing each and the whole, and posts them. */
+/** Cuts output into `chunkSize` pieces, hashing each and the whole, and posts it. */
 class ChunkCutter {
-  private chunk: Uint8Array;
+  private readonly chunk: Uint8Array;
   private filled = 0;
+  /** Bytes of the current chunk already posted. */
+  private sent = 0;
   private readonly whole = new Hasher();
   size = 0;
 
@@ -40,25 +43,31 @@ class ChunkCutter {
       this.chunk.set(piece.subarray(at, at + n), this.filled);
       this.filled += n;
       at += n;
-      if (this.filled === this.chunkSize) this.post();
+      if (this.filled === this.chunkSize) this.endChunk();
     }
   }
 
-  /** Posts the last, short chunk; returns the whole value's address. */
+  /** Posts the bytes of the current chunk not posted yet. */
+  flush(): void {
+    if (this.sent === this.filled) return;
+    const bytes = this.chunk.slice(this.sent, this.filled); // an owned copy, moved not cloned
+    const message: StreamOutput = { type: 'data', bytes };
+    this.port.postMessage(message, [bytes.buffer]);
+    this.sent = this.filled;
+  }
+
+  /** Ends the last, short chunk; returns the whole value's address. */
   finish(): string {
-    if (this.filled > 0) {
-      this.chunk = this.chunk.slice(0, this.filled); // an owned, exact buffer to move
-      this.post();
-    }
+    if (this.filled > 0) this.endChunk();
     return Buffer.from(this.whole.finalize()).toString('hex');
   }
 
-  private post(): void {
-    const bytes = this.chunk.subarray(0, this.filled);
-    const message: StreamOutput = { type: 'chunk', addr: hash(bytes), bytes };
-    this.port.postMessage(message, [bytes.buffer as ArrayBuffer]);
-    this.chunk = new Uint8Array(this.chunkSize);
+  private endChunk(): void {
+    this.flush();
+    const message: StreamOutput = { type: 'chunk', addr: hash(this.chunk.subarray(0, this.filled)) };
+    this.port.postMessage(message);
     this.filled = 0;
+    this.sent = 0;
   }
 }
 
@@ -81,6 +90,7 @@ export function runStream(fn: StreamingFunction, task: StreamTask): Promise<void
         transformer ??= fn.start(task.params);
         const last = message.type === 'end';
         for (const piece of last ? transformer.finish() : transformer.push(message.bytes)) out.add(piece);
+        out.flush();
         cpuMs += performance.now() - started;
         const reply: StreamOutput = last
           ? { type: 'final', content: out.finish(), size: out.size, cpuMs }

@@ -40,7 +40,9 @@ export class StreamRuns {
 
   /** Runs in progress. */
   get active(): number {
-    return this.runs.size;
+    let n = 0;
+    for (const run of this.runs.values()) if (run.open) n++;
+    return n;
   }
 
   /** Output bytes produced so far by the run computing `addr`, if one is in progress. */

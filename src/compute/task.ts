@@ -62,8 +62,10 @@ export type StreamInput =
 
 /** Messages a stream run sends back. */
 export type StreamOutput =
-  /** A whole output chunk (the last one may be short), in order, with its BLAKE3 address. */
-  | { readonly type: 'chunk'; readonly addr: Uint8Array; readonly bytes: Uint8Array }
+  /** The next output bytes. */
+  | { readonly type: 'data'; readonly bytes: Uint8Array }
+  /** The bytes sent since the last chunk end make a whole chunk (the last may be short). */
+  | { readonly type: 'chunk'; readonly addr: Uint8Array }
   /** One input piece is consumed; `done` when the function needs no more input. */
   | { readonly type: 'consumed'; readonly done: boolean }
   /** After 'end': every chunk is sent; the whole output's address (hex), size, compute time. */
