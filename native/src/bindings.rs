@@ -4,7 +4,7 @@
 //! Exports: `hash(data, outLen?, parallel?)`, `keyedHash(key, data, outLen?)`,
 //! `deriveKey(context, material, outLen?)`, `hashAsync(data, parallel?)`, class
 //! `Hasher(keyOrContext?)` with `update(data)` and `finalize(outLen?)`, and the numbers
-//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`.
+//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; and `releaseMappedPages(path)`.
 
 use crate::hashing::{self, Parallelism, KEY_LEN, MAX_OUT_LEN, PARALLEL_THRESHOLD};
 use crate::napi::{Args, Env, JsError, JsResult, Value, ValueType, Wrapped};
@@ -12,11 +12,12 @@ use crate::napi::{Args, Env, JsError, JsResult, Value, ValueType, Wrapped};
 const DEFAULT_OUT_LEN: usize = blake3::OUT_LEN;
 
 pub fn register<'a>(env: Env<'a>, exports: Value<'a>) -> JsResult<()> {
-    let functions: [(&std::ffi::CStr, crate::napi::Method); 4] = [
+    let functions: [(&std::ffi::CStr, crate::napi::Method); 5] = [
         (c"hash", js_hash),
         (c"keyedHash", js_keyed_hash),
         (c"deriveKey", js_derive_key),
         (c"hashAsync", js_hash_async),
+        (c"releaseMappedPages", js_release_mapped_pages),
     ];
     for (name, method) in functions {
         env.set_property(exports, name, env.function(name, method)?)?;
@@ -72,6 +73,27 @@ fn js_hash_async<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {
 
 fn digest_buffer(env: Env<'_>, digest: [u8; DEFAULT_OUT_LEN]) -> JsResult<Value<'_>> {
     env.buffer_with(digest.len(), |out| out.copy_from_slice(&digest))
+}
+
+/// `releaseMappedPages(path)`: drops this process's resident pages of every shared mapping of
+/// the file `path` (they stay in the page cache); returns the bytes of mappings advised.
+fn js_release_mapped_pages<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {
+    let path = match args.get(0) {
+        Some(v) if env.type_of(v)? == ValueType::String => env.get_string(v)?,
+        _ => {
+            return Err(JsError::type_error("ERR_INVALID_ARG_TYPE", "releaseMappedPages: path must be a string"))
+        }
+    };
+    let maps = std::fs::read_to_string("/proc/self/maps")
+        .map_err(|e| JsError::error("ERR_PROC_MAPS", format!("releaseMappedPages: /proc/self/maps: {e}")))?;
+    let mut released = 0;
+    for (start, len) in crate::mapped::shared_ranges_of(&maps, &path) {
+        // A mapping can go away between reading the list and advising it: that is not an error.
+        if crate::napi::os::release_shared_file_pages(start, len).is_ok() {
+            released += len;
+        }
+    }
+    env.number(released as f64)
 }
 
 /// The state behind a JS `Hasher`.

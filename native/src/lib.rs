@@ -5,4 +5,5 @@
 
 mod bindings;
 mod hashing;
+mod mapped;
 mod napi;

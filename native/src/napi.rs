@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
+pub mod os;
 mod sys;
 mod work;
 

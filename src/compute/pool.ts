@@ -4,7 +4,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { CADDR_BYTES } from '../core/caddr.js';
 import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, StreamTask } from './task.js';
 
 /**
@@ -58,14 +57,12 @@ export class ComputePool {
   }
 
   /** Computes one chunk of a chunkwise output (not stored); input and output are transferred. */
-  async mapChunk(task: ChunkTask): Promise<{ addr: Buffer; bytes: Uint8Array }> {
+  async mapChunk(task: ChunkTask): Promise<Uint8Array> {
     // Transfer only a buffer the view owns whole (never, say, Node's shared small-Buffer pool).
     const { buffer, byteOffset, byteLength } = task.input;
     const owned = buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength;
     const transferList = owned ? [buffer] : [];
-    const packed = (await this.piscina.run(task, { name: 'mapChunk', transferList })) as Uint8Array;
-    const view = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
-    return { addr: view.subarray(0, CADDR_BYTES), bytes: view.subarray(CADDR_BYTES) };
+    return (await this.piscina.run(task, { name: 'mapChunk', transferList })) as Uint8Array;
   }
 
   /** Tasks waiting for a free worker. */

@@ -24,6 +24,7 @@ import { NotFoundError } from '../core/errors.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { Manifest } from '../store/manifest.js';
 import type { Store } from '../store/store.js';
+import { hashAsync } from '../native/index.js';
 import { readInto } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
@@ -37,12 +38,13 @@ interface Decoded {
 }
 
 /** Where a chunk's bytes are: in the store, or (just computed) in memory while being stored. */
-interface ChunkSource {
-  readonly addr: Buffer;
-  readonly bytes?: Uint8Array;
-  /** Settles once the chunk and its partial entry are committed (and the output promoted). */
-  readonly stored?: Promise<void>;
-}
+type ChunkSource =
+  | { readonly addr: Buffer; readonly bytes?: undefined; readonly stored?: undefined }
+  | {
+      readonly bytes: Uint8Array;
+      /** Settles once the chunk and its partial entry are committed (and the output promoted). */
+      readonly stored: Promise<void>;
+    };
 
 /** A structural layout with each segment's start offset, for binary search. */
 interface Layout {
@@ -196,10 +198,10 @@ export class RangeReader {
     await this.readInto(recipe.inputs[0]!, index * cs, input);
     const length = input.length; // the input is transferred to the worker, and detached here
     const started = performance.now();
-    let computed: { addr: Buffer; bytes: Uint8Array };
+    let bytes: Uint8Array;
     try {
       const params = plainParams(recipe);
-      computed = await this.pool.mapChunk({ storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs });
+      bytes = await this.pool.mapChunk({ storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs });
     } catch (err) {
       const wrapped = failure(addr, recipe, err);
       this.executor.recordFailure(addr, wrapped);
@@ -208,17 +210,20 @@ export class RangeReader {
     this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + performance.now() - started);
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;
-    const stored = this.storeChunk(addr, index, computed, total);
+    const stored = this.storeChunk(addr, index, bytes, total);
     this.pendingStores.add(stored);
     void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
-    return { ...computed, stored };
+    return { bytes, stored };
   }
 
-  /** Stores a computed chunk with its partial entry; promotes the output once all are stored. */
-  private async storeChunk(addr: CAddr, index: number, chunk: { addr: Buffer; bytes: Uint8Array }, size: number): Promise<void> {
+  /**
+   * Hashes (off the JS thread) and stores a computed chunk with its partial entry; promotes the
+   * output once all are stored. The reader that asked for the chunk does not wait for this.
+   */
+  private async storeChunk(addr: CAddr, index: number, bytes: Uint8Array, size: number): Promise<void> {
     this.storing.set(addr.hex, (this.storing.get(addr.hex) ?? 0) + 1);
     try {
-      await this.store.putPartialChunk(addr, index, chunk.addr, chunk.bytes);
+      await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes);
     } catch (err) {
       this.executor.recordFailure(addr, err);
       throw err;

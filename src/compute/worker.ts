@@ -3,9 +3,9 @@
  * open store per directory for the worker's lifetime.
  */
 import { Piscina } from 'piscina';
-import { CADDR_BYTES, CAddr } from '../core/caddr.js';
+import { CAddr } from '../core/caddr.js';
 import { NotFoundError } from '../core/errors.js';
-import { Hasher, hash } from '../native/index.js';
+import { Hasher } from '../native/index.js';
 import { Store } from '../store/store.js';
 import { builtins } from './builtins/index.js';
 import { FunctionRegistry } from './registry.js';
@@ -51,18 +51,16 @@ export async function assemble(task: AssembleTask): Promise<ComputeResult> {
 }
 
 /**
- * Computes one output chunk of a chunkwise function. Returns, moved rather than copied, one
- * buffer: the chunk's 32-byte address followed by its bytes. The caller stores it (with its
- * partial-output entry, in one transaction) and serves readers from the bytes meanwhile.
+ * Computes one output chunk of a chunkwise function and returns its bytes, moved rather than
+ * copied. The caller serves readers from them at once, and hashes and stores them meanwhile.
  */
 export function mapChunk(task: ChunkTask): unknown {
   const fn = registry.get(task.fn);
   if (fn.kind !== 'chunkwise') throw new Error(`${fn.name}@${fn.version} is not chunkwise`);
   const out = fn.map(task.input, task.offset, task.params);
-  const packed = new Uint8Array(CADDR_BYTES + out.length);
-  packed.set(hash(out), 0);
-  packed.set(out, CADDR_BYTES);
-  return Piscina.move(packed);
+  // Move only a buffer the result owns whole; a view into something larger is copied out.
+  const owned = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+  return Piscina.move(owned);
 }
 
 /** Runs a streaming function fed over a port by the main thread (see stream-task.ts). */

@@ -1,8 +1,9 @@
 /**
  * The one module that loads Deriva's Rust addon (native/deriva.<platform>.node) and the typed
  * API over it: BLAKE3 in its three modes (plain, keyed, derive-key), extendable output,
- * multithreaded hashing of large inputs, hashing off the JS thread, and an incremental hasher.
- * Nothing else in the repo touches the .node file.
+ * multithreaded hashing of large inputs, hashing off the JS thread, and an incremental hasher;
+ * plus one memory call for the store (releaseMappedPages). Nothing else in the repo touches the
+ * .node file.
  *
  * Buffer ownership, for every function here: input bytes are read in place, never copied, and
  * never retained after the call returns (`hashAsync`: after its promise settles). Every returned
@@ -38,6 +39,7 @@ interface Addon {
   keyedHash(key: Uint8Array, data: Uint8Array, outLen?: number): Buffer;
   deriveKey(context: string, material: Uint8Array, outLen?: number): Buffer;
   hashAsync(data: Uint8Array, parallel?: boolean): Promise<Buffer>;
+  releaseMappedPages(path: string): number;
   Hasher: new (keyOrContext?: Uint8Array | string) => NativeHasher;
   MAX_OUT_LEN: number;
   PARALLEL_THRESHOLD: number;
@@ -222,4 +224,16 @@ export class Hasher {
   finalize(outLen?: number): Buffer {
     return this.#native.finalize(outLenOf('Hasher.finalize', outLen));
   }
+}
+
+/**
+ * Drops this process's resident pages of every shared memory mapping of the file at `path`
+ * (an absolute path, as /proc/self/maps shows it). The pages stay in the kernel's page cache and
+ * are mapped in again on the next access, so nothing is lost; the process's resident set stops
+ * counting file pages it only read once. Returns the bytes of mappings advised (0 when the
+ * file is not mapped).
+ */
+export function releaseMappedPages(path: string): number {
+  if (typeof path !== 'string') throw argError('releaseMappedPages: path must be a string', 'ERR_INVALID_ARG_TYPE', TypeError);
+  return addon.releaseMappedPages(path);
 }

@@ -5,12 +5,13 @@
  * is flushed to disk. The same path may be opened from worker threads: lmdb-js shares the one
  * environment across threads of a process.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { StoreError } from '../core/errors.js';
+import { releaseMappedPages } from '../native/index.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
 
@@ -50,6 +51,17 @@ const MANIFEST_CACHE_ENTRIES = 4096;
  */
 const READ_CACHE_CHUNKS = 32;
 
+/**
+ * LMDB reads through a shared memory map of the data file, so every page read stays counted in
+ * the process's resident set, although it is page cache the kernel keeps either way: reading a
+ * 2 GiB value would show 2 GiB resident. After this many bytes read out of the map, the
+ * process's mapped pages are released (they stay cached and map in again on the next access),
+ * which keeps the resident set a measure of what the daemon itself holds.
+ */
+const RELEASE_MAPPED_EVERY = 64 * 1024 * 1024;
+/** Bytes this thread read out of the map since it last released mapped pages. */
+let mappedReadBytes = 0;
+
 /** A chunk's bytes in a reusable, chunk-sized buffer. */
 interface CachedChunk {
   readonly buffer: Buffer;
@@ -77,6 +89,8 @@ export class Store {
   private constructor(
     readonly dir: string,
     private readonly env: RootDatabase,
+    /** The LMDB data file, as the kernel names it in /proc/self/maps. */
+    private readonly dataFile: string,
     options: StoreOptions,
   ) {
     const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
@@ -95,8 +109,9 @@ export class Store {
   static open(dir: string, options: StoreOptions = {}): Store {
     try {
       mkdirSync(dir, { recursive: true });
-      const env = open({ path: join(dir, 'deriva.mdb'), maxDbs: 32, compression: false });
-      return new Store(dir, env, options);
+      const path = join(dir, 'deriva.mdb');
+      const env = open({ path, maxDbs: 32, compression: false });
+      return new Store(dir, env, realpathSync(path), options);
     } catch (err) {
       throw new StoreError(`cannot open store at ${dir}: ${(err as Error).message}`, { cause: err });
     }
@@ -131,6 +146,7 @@ export class Store {
   getChunk(addr: Buffer): Buffer {
     const bytes = this.chunks.getBinary(addr);
     if (bytes === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+    this.readFromMap(bytes.length);
     return bytes;
   }
 
@@ -145,10 +161,19 @@ export class Store {
       const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
       // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
       buffer.set(view.subarray(0, view.length));
+      this.readFromMap(view.length);
       chunk = { buffer, length: view.length };
       this.readCache.set(key, chunk);
     }
     target.set(chunk.buffer.subarray(from, Math.min(to, chunk.length)), at);
+  }
+
+  /** Counts bytes copied out of the map, releasing mapped pages now and then (see above). */
+  private readFromMap(bytes: number): void {
+    mappedReadBytes += bytes;
+    if (mappedReadBytes < RELEASE_MAPPED_EVERY) return;
+    mappedReadBytes = 0;
+    releaseMappedPages(this.dataFile);
   }
 
   getManifest(addr: CAddr): Manifest | undefined {

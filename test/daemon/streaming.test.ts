@@ -85,7 +85,7 @@ t.test('cat | gunzip | cmp of gzip@1 over a 2 GiB leaf through the mount: first 
   t.ok(firstByteMs! < totalMs / 10, `first byte after ${firstByteMs!.toFixed(0)} ms of ${totalMs.toFixed(0)} ms`);
   const final = await json(d, ['stat', gz]);
   t.equal(final.state, 'materialized', 'stored as a value at the end');
-  t.equal(out(await sh('stat', ['-c', '%s', path], { encoding: 'buffer' })), final.size, 'the mount shows its exact size');
+  t.equal(Number(out(await sh('stat', ['-c', '%s', path], { encoding: 'buffer' }))), Number(final.size), 'the mount shows its exact size');
   const fmt = (n: number) => `${(n / MiB).toFixed(0)} MiB`;
   t.comment(`daemon peak memory: resident ${fmt(peak.rss)}, anonymous ${fmt(peak.anon)}, file-backed ${fmt(peak.file)}`);
   t.ok(peak.anon < 400 * MiB, `the daemon's own memory stayed under 400 MB (peak ${fmt(peak.anon)})`);
