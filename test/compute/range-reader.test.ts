@@ -110,7 +110,7 @@ t.test('invalidation drops partial outputs; the next read recomputes', async (t)
   t.equal(engine.status().chunksComputed, 2);
 });
 
-t.test('streaming and whole outputs are computed whole, then read by range', async (t) => {
+t.test('whole outputs are computed whole, then read by range', async (t) => {
   const engine = await createEngine(t, { chunkSize: CS });
   const text = Buffer.from('b\na\nc\n'.repeat(3000));
   const leaf = await engine.put(text);
