@@ -71,6 +71,8 @@ export class StreamRun {
   private readonly finalReceived: Promise<void>;
   private onFinal!: () => void;
   private recorded = false;
+  /** The function's bound on the output size (known once the run starts). */
+  private bound = Infinity;
   private isAbandoned = false;
   private error: Error | undefined;
   private wakeDriver: (() => void) | undefined;
@@ -95,7 +97,10 @@ export class StreamRun {
     this.port.on('message', (message: StreamOutput) => this.receive(message));
     const { chunkSize } = ctx.store;
     const params = plainParams(recipe);
-    const task = maxSize.then((max) => ctx.pool.stream({ fn: recipe.fn, params, chunkSize, maxSize: max, port: channel.port2 }));
+    const task = maxSize.then((max) => {
+      this.bound = max;
+      return ctx.pool.stream({ fn: recipe.fn, params, chunkSize, maxSize: max, port: channel.port2 });
+    });
     this.output = Promise.all([task, this.drive()])
       .then(() => {
         if (this.abandoned) throw this.error ?? new Error(`computation of ${addr.hex} was abandoned: nobody read it`);
@@ -157,18 +162,21 @@ export class StreamRun {
   }
 
   /**
-   * How far readers may read now. A read past the end of the output waits for the output to
-   * be recorded, so whoever asks after a reader saw the end finds it materialized.
+   * Whether a read of the bytes before `end` can be served now: they exist, and the read does
+   * not reach the end of the output. A read that does (or may: it reaches the function's bound)
+   * waits until the output is recorded, so whoever asks after a reader saw the end finds the
+   * output materialized.
    */
-  private readable(): number {
-    if (this.recorded) return Infinity;
-    return this.final ? this.final.size : this.produced;
+  private ready(end: number): boolean {
+    if (this.recorded) return true;
+    if (this.final) return end < this.final.size;
+    return end <= this.produced && end < this.bound;
   }
 
   /** Waits until the bytes before `end` exist (or the output is complete and recorded). */
   private reach(end: number): Promise<void> {
     if (this.error) return Promise.reject(this.error);
-    if (end <= this.readable()) return Promise.resolve();
+    if (this.ready(end)) return Promise.resolve();
     this.want(end);
     return new Promise<void>((wake, fail) => this.waiters.add({ until: end, wake, fail }));
   }
@@ -283,9 +291,8 @@ export class StreamRun {
   }
 
   private wakeWaiters(): void {
-    const ready = this.readable();
     for (const w of this.waiters) {
-      if (w.until > ready) continue;
+      if (!this.ready(w.until)) continue;
       this.waiters.delete(w);
       w.wake();
     }

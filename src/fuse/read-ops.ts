@@ -8,6 +8,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { dirStat, fileStat, fsStat, type Owner } from './attrs.js';
+import { EndReads } from './end-reads.js';
 import { FsError } from './errno.js';
 import { lookup, lookupValue } from './lookup.js';
 import { parsePath } from './paths.js';
@@ -28,6 +29,7 @@ const NO_HANDLE = 0;
 
 export function readOps(ctx: OpContext): Record<string, FuseHandler> {
   const { engine, owner, log } = ctx;
+  const endReads = new EndReads();
   return {
     getattr: valueOp(log, 'getattr', async (path: string) => {
       const node = lookup(engine, path);
@@ -50,7 +52,8 @@ export function readOps(ctx: OpContext): Record<string, FuseHandler> {
         lookupValue(engine, path); // a directory or no such path: throws EISDIR or ENOENT
         return 0;
       }
-      return engine.readInto(parsed.addr, pos, buf.subarray(0, len));
+      const target = buf.subarray(0, len);
+      return endReads.read(parsed.addr, pos, target, () => engine.info(parsed.addr).size, () => engine.readInto(parsed.addr, pos, target));
     }),
 
     release: valueOp(log, 'release', () => undefined),
