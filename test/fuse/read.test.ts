@@ -113,16 +113,28 @@ t.test('a value of a few MiB in default-size chunks', async (t) => {
   t.equal((await text('sha256sum', [pathOf(mount, low)])).split(' ')[0], sha256(lowered), 'lower@1 of it');
 });
 
-t.test('stat of a recipe not yet computed gives its true size', async (t) => {
+t.test('stat of a whole output not yet computed computes it and gives its true size', async (t) => {
   const engine = await createEngine(t, { chunkSize: 4096 });
   const leaf = await engine.put(Buffer.from('b\na\nc\n'.repeat(3000)));
   const sorted = await recipe(engine, 'sort-lines@1', [leaf]);
-  const gz = await recipe(engine, 'gzip@1', [sorted]);
   const mount = await mountTemp(t, engine);
-  t.equal(engine.info(gz).state, 'not-materialized');
-  t.equal(engine.info(gz).size, undefined, 'the engine does not know the size yet');
-  const size = Number(await text('stat', ['-c', '%s', pathOf(mount, gz)]));
-  t.equal(engine.info(gz).state, 'materialized', 'stat computed it');
-  t.equal(size, (await engine.read(gz)).length, 'the size stat reported is the output size');
-  t.ok(size > 0);
+  t.equal(engine.info(sorted).size, undefined, 'the engine does not know the size yet');
+  const size = Number(await text('stat', ['-c', '%s', pathOf(mount, sorted)]));
+  t.equal(engine.info(sorted).state, 'materialized', 'stat computed it');
+  t.equal(size, 18000, 'the size stat reported is the output size');
+});
+
+t.test('a streaming output shows an upper bound until read, then its exact size', async (t) => {
+  const engine = await createEngine(t, { chunkSize: 4096 });
+  const leaf = await engine.put(Buffer.from('b\na\nc\n'.repeat(3000)));
+  const gz = await recipe(engine, 'gzip@1', [leaf]);
+  const mount = await mountTemp(t, engine);
+  const path = pathOf(mount, gz);
+  const bound = Number(await text('stat', ['-c', '%s', path]));
+  t.equal(engine.info(gz).state, 'not-materialized', 'stat computed nothing');
+  t.equal(bound, await engine.sizeBound(gz), "the function's bound over its input");
+  const bytes = await ok('cat', [path]);
+  t.ok(bytes.length < bound, `cat read ${bytes.length} bytes and stopped at the end`);
+  t.same(bytes, await engine.read(gz), 'the right bytes');
+  t.equal(Number(await text('stat', ['-c', '%s', path])), bytes.length, 'and the kernel knows the exact size');
 });
