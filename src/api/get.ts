@@ -4,12 +4,14 @@
  * while less than a small window of bytes is queued on the call, so a slow reader holds the
  * server to about that window instead of the whole value. A cancelled call stops the loop.
  */
-import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc-js';
+import { status as GrpcStatus, type handleServerStreamingCall, type ServerWritableStream } from '@grpc/grpc-js';
+import type { ApiObserver } from '../metrics/observer.js';
 import type { Engine } from '../engine/engine.js';
 import { attempt, failure } from './call-errors.js';
 import type * as pb from './gen/deriva.js';
 import { GET_PIECE_BYTES } from './limits.js';
-import type { ApiLogger } from './server-info.js';
+import { startCall } from './call-timer.js';
+import type { CallReporting } from './server-info.js';
 
 type GetCall = ServerWritableStream<pb.GetRequest, pb.GetResponse>;
 
@@ -54,7 +56,7 @@ class Outbox {
   }
 }
 
-async function streamValue(engine: Engine, call: GetCall): Promise<void> {
+async function streamValue(engine: Engine, call: GetCall, observer: ApiObserver | undefined): Promise<void> {
   const { addr: text, offset, length } = call.request;
   const addr = engine.resolveAddress(text);
   const outbox = new Outbox(call, GET_WINDOW_BYTES);
@@ -63,20 +65,27 @@ async function streamValue(engine: Engine, call: GetCall): Promise<void> {
   for await (const chunk of engine.stream(addr, from, count)) {
     for (let at = 0; at < chunk.length; at += GET_PIECE_BYTES) {
       if (!outbox.open()) return;
-      await outbox.send(chunk.subarray(at, at + GET_PIECE_BYTES));
+      const piece = chunk.subarray(at, at + GET_PIECE_BYTES);
+      await outbox.send(piece);
+      observer?.onBytesServed('grpc', piece.length);
     }
   }
 }
 
-export function getHandler(engine: Engine, log: ApiLogger | undefined): handleServerStreamingCall<pb.GetRequest, pb.GetResponse> {
+export function getHandler(engine: Engine, { logger: log, observer }: CallReporting): handleServerStreamingCall<pb.GetRequest, pb.GetResponse> {
   return (call) => {
-    attempt(() => streamValue(engine, call))
+    const done = startCall(observer, 'Get');
+    attempt(() => streamValue(engine, call, observer))
       .then(
         () => {
+          done(call.cancelled ? GrpcStatus.CANCELLED : GrpcStatus.OK);
           if (!call.cancelled) call.end();
         },
         (err: unknown) => {
-          if (!call.cancelled) call.emit('error', failure('Get', err, log));
+          if (call.cancelled) return done(GrpcStatus.CANCELLED);
+          const status = failure('Get', err, log);
+          done(status.code);
+          call.emit('error', status);
         },
       )
       .catch((err: unknown) => log?.error({ err, rpc: 'Get' }, 'Get: ending the call failed'));

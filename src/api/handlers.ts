@@ -56,13 +56,12 @@ type UnaryHandlers = Pick<pb.DerivaServer, 'putRecipe' | 'stat' | 'resolve' | 'i
 
 /** The unary part of the service implementation. */
 export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
-  const log = info.logger;
   return {
-    putRecipe: unary('PutRecipe', log, (req: pb.PutRecipeRequest) => putRecipe(engine, req)),
-    stat: unary('Stat', log, (req: pb.StatRequest) => stat(engine, req)),
-    resolve: unary('Resolve', log, (req: pb.ResolveRequest) => resolveDag(engine, req)),
-    invalidate: unary('Invalidate', log, (req: pb.InvalidateRequest) => invalidate(engine, req)),
-    status: unary('Status', log, () => statusResponse(engine.status(), info, Date.now())),
-    listFunctions: unary('ListFunctions', log, () => functionList(engine.functions())),
+    putRecipe: unary('PutRecipe', info, (req: pb.PutRecipeRequest) => putRecipe(engine, req)),
+    stat: unary('Stat', info, (req: pb.StatRequest) => stat(engine, req)),
+    resolve: unary('Resolve', info, (req: pb.ResolveRequest) => resolveDag(engine, req)),
+    invalidate: unary('Invalidate', info, (req: pb.InvalidateRequest) => invalidate(engine, req)),
+    status: unary('Status', info, () => statusResponse(engine.status(), info, Date.now())),
+    listFunctions: unary('ListFunctions', info, () => functionList(engine.functions())),
   };
 }

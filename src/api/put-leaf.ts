@@ -10,7 +10,8 @@ import { status as GrpcStatus, type handleClientStreamingCall, type ServerReadab
 import type { Engine } from '../engine/engine.js';
 import { attempt, failure } from './call-errors.js';
 import type * as pb from './gen/deriva.js';
-import type { ApiLogger } from './server-info.js';
+import { startCall } from './call-timer.js';
+import type { CallReporting } from './server-info.js';
 import { CallStatusError } from './status.js';
 
 type PutCall = ServerReadableStream<pb.PutLeafRequest, pb.PutLeafResponse>;
@@ -31,15 +32,22 @@ async function* pieces(call: PutCall, counted: { size: number }): AsyncGenerator
   }
 }
 
-export function putLeafHandler(engine: Engine, log: ApiLogger | undefined): handleClientStreamingCall<pb.PutLeafRequest, pb.PutLeafResponse> {
+export function putLeafHandler(engine: Engine, { logger: log, observer }: CallReporting): handleClientStreamingCall<pb.PutLeafRequest, pb.PutLeafResponse> {
   return (call, callback) => {
+    const done = startCall(observer, 'PutLeaf');
     const counted = { size: 0 };
     attempt(() => engine.put(pieces(call, counted)))
       .then(
-        (addr) => callback(null, { addr: addr.hex, size: BigInt(counted.size) }),
+        (addr) => {
+          done(GrpcStatus.OK);
+          callback(null, { addr: addr.hex, size: BigInt(counted.size) });
+        },
         (err: unknown) => {
           // A cancelled call has already ended; there is no one to answer.
-          if (!call.cancelled) callback(failure('PutLeaf', err, log));
+          if (call.cancelled) return done(GrpcStatus.CANCELLED);
+          const status = failure('PutLeaf', err, log);
+          done(status.code);
+          callback(status);
         },
       )
       .catch((err: unknown) => log?.error({ err, rpc: 'PutLeaf' }, 'PutLeaf: responding failed'));

@@ -1,6 +1,8 @@
+import type { ApiObserver } from '../metrics/observer.js';
+
 /**
- * What the API server is told about the daemon it runs in: identity for Status, and where to
- * log. The logger is the narrow part of pino the server uses, so the daemon passes its pino
+ * What the API server is told about the daemon it runs in: identity for Status, where to log,
+ * and whom to tell each call's latency and the bytes Get serves. The logger is the narrow part of pino the server uses, so the daemon passes its pino
  * logger and tests pass a recorder.
  */
 
@@ -21,4 +23,8 @@ export interface ServerInfo {
   /** When the daemon started (ms since the epoch), for uptime. */
   readonly startedAt: number;
   readonly logger?: ApiLogger;
+  readonly observer?: ApiObserver;
 }
+
+/** The part of {@link ServerInfo} every handler needs to end a call. */
+export type CallReporting = Pick<ServerInfo, 'logger' | 'observer'>;

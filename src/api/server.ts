@@ -21,8 +21,8 @@ export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
   const server = new grpc.Server(messageLimits);
   const impl: DerivaServer = {
     ...unaryHandlers(engine, info),
-    putLeaf: putLeafHandler(engine, info.logger),
-    get: getHandler(engine, info.logger),
+    putLeaf: putLeafHandler(engine, info),
+    get: getHandler(engine, info),
   };
   server.addService(derivaService, impl);
   return server;

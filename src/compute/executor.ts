@@ -9,6 +9,7 @@ import { decodeRecipe } from '../core/dcf.js';
 import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
+import type { EngineObserver } from '../metrics/observer.js';
 import type { ActionEntry, Store } from '../store/store.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
@@ -32,6 +33,7 @@ export class Executor {
     private readonly registry: FunctionRegistry,
     /** Streaming functions run here, shared with readers of their output in progress. */
     private readonly streams: StreamRuns,
+    private readonly observer: EngineObserver,
   ) {}
 
   /** Number of whole-output function runs started since this executor was created. */
@@ -44,6 +46,7 @@ export class Executor {
     const leaf = this.store.isLeaf(addr) ? this.store.getManifest(addr) : undefined;
     if (leaf) return Promise.resolve({ content: addr, size: leaf.size });
     const cached = this.cachedOutput(addr);
+    this.observer.onCacheLookup('output', cached !== undefined);
     if (cached) return Promise.resolve(cached);
     let flight = this.inFlight.get(addr.hex);
     if (!flight) {
@@ -112,6 +115,8 @@ export class Executor {
       lastAccess: Date.now(),
     };
     await this.store.putAction(addr, entry);
+    const name = formatFunctionId(recipe.fn);
+    this.observer.onMaterialized({ addr: addr.hex, fn: name, kind: 'whole', seconds: entry.cost / 1000, bytes: entry.size });
     return { content: entry.content, size: entry.size };
   }
 

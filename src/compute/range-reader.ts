@@ -21,7 +21,9 @@ import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
+import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
+import type { EngineObserver } from '../metrics/observer.js';
 import type { Manifest } from '../store/manifest.js';
 import type { Store } from '../store/store.js';
 import { hashAsync } from '../native/index.js';
@@ -73,6 +75,7 @@ export class RangeReader {
     private readonly pool: ComputePool,
     private readonly executor: Executor,
     private readonly streams: StreamRuns,
+    private readonly observer: EngineObserver,
   ) {}
 
   /** The size of the value at `addr` when it is known without computing anything. */
@@ -119,17 +122,24 @@ export class RangeReader {
 
   /** Fills `target` from `offset` on with the value's bytes; returns the count (short at the end). */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
-    const stored = this.stored(addr);
-    if (stored) return readInto(this.store, stored, offset, target);
+    if (this.store.isLeaf(addr)) return readInto(this.store, this.manifest(addr), offset, target);
+    const output = this.executor.cachedOutput(addr);
+    if (output) {
+      this.observer.onCacheLookup('output', true);
+      return readInto(this.store, this.manifest(output.content), offset, target);
+    }
     const { recipe, fn } = this.decode(addr);
-    if (fn.kind === 'streaming') return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
+    if (fn.kind === 'streaming') {
+      this.observer.onCacheLookup('output', false); // served by the run computing it
+      return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
+    }
+    if (fn.kind === 'whole') return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
     const total = await this.size(addr);
     const start = Math.max(0, Math.min(offset, total));
     const end = Math.min(total, start + target.length);
     if (end === start) return 0;
     if (fn.kind === 'chunkwise') await this.readChunkwise(addr, recipe, total, start, end, target);
-    else if (fn.kind === 'structural') await this.readStructural(addr, recipe, fn, start, end, target);
-    else return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
+    else await this.readStructural(addr, recipe, fn, start, end, target);
     return end - start;
   }
 
@@ -173,6 +183,7 @@ export class RangeReader {
    */
   private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     const stored = this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
+    this.observer.onCacheLookup('chunk', stored !== undefined);
     if (stored) return Promise.resolve({ addr: stored });
     const key = `${addr.hex}:${index}`;
     let flight = this.chunkFlights.get(key);
@@ -207,7 +218,10 @@ export class RangeReader {
       this.executor.recordFailure(addr, wrapped);
       throw wrapped;
     }
-    this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + performance.now() - started);
+    const ms = performance.now() - started;
+    this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + ms);
+    const fn = formatFunctionId(recipe.fn);
+    this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: ms / 1000, bytes: bytes.length });
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;
     const stored = this.storeChunk(addr, index, bytes, total);
@@ -240,6 +254,7 @@ export class RangeReader {
     let flight = this.promotions.get(addr.hex);
     if (!flight) {
       flight = (async () => {
+        const started = performance.now();
         const n = Math.ceil(size / this.store.chunkSize);
         const chunks = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i)!.toString('hex'));
         const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
@@ -248,6 +263,8 @@ export class RangeReader {
         await this.store.putAction(addr, { content: CAddr.fromHex(out.content), size, cost, lastAccess: Date.now() });
         await this.store.dropPartials([addr]);
         this.partialCost.delete(addr.hex);
+        const fn = formatFunctionId(this.decode(addr).recipe.fn);
+        this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'promotion', seconds: (performance.now() - started) / 1000, bytes: size });
       })().finally(() => this.promotions.delete(addr.hex));
       this.promotions.set(addr.hex, flight);
     }

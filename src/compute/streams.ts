@@ -5,7 +5,9 @@
  * reader then finds the stored output, or starts a new run.
  */
 import type { CAddr } from '../core/caddr.js';
+import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
+import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { Materialized } from './executor.js';
 import type { StreamingFunction } from './function.js';
@@ -18,6 +20,8 @@ export const DEFAULT_STREAM_IDLE_MS = 60_000;
 export interface StreamRunsContext {
   readonly store: Store;
   readonly pool: ComputePool;
+  /** Told of each output a run records. */
+  readonly observer: EngineObserver;
   readonly idleMs: number;
   /** Reads bytes of any value, computing what they need (the range reader). */
   readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number>;
@@ -82,9 +86,14 @@ export class StreamRuns {
     });
     this.runs.set(addr.hex, run);
     this.runsStarted++;
+    const started = performance.now();
     run.output
       .then(
-        () => this.ctx.onOutcome(addr, undefined),
+        (out) => {
+          const seconds = (performance.now() - started) / 1000;
+          this.ctx.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: out.size });
+          this.ctx.onOutcome(addr, undefined);
+        },
         (err: unknown) => {
           if (!run.abandoned) this.ctx.onOutcome(addr, err);
         },

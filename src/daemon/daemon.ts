@@ -1,6 +1,8 @@
 /**
- * The daemon: wires the engine to the gRPC API (unix socket in the home, optional TCP) and to
- * an optional FUSE mount, and owns the lifecycle. On SIGTERM/SIGINT it stops taking requests,
+ * The daemon: wires the engine to the gRPC API (unix socket in the home, optional TCP), to an
+ * optional FUSE mount and to optional Prometheus metrics over HTTP, and owns the lifecycle.
+ * Every layer reports to one observer: materializations go to the log, and everything to the
+ * metrics when they are served. On SIGTERM/SIGINT it stops taking requests,
  * lets in-flight ones finish, unmounts (lazily if the mount is busy, and says so), closes the
  * store and exits 0.
  */
@@ -10,6 +12,10 @@ import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
 import { Engine } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
+import { serveMetrics, type MetricsServer } from '../metrics/http.js';
+import { materializationLog } from '../metrics/log-observer.js';
+import { fanOut } from '../metrics/observer.js';
+import { createMetrics } from '../metrics/prometheus.js';
 import { homeLayout, type HomeLayout } from './home.js';
 import { lockHome, type HomeLock } from './lock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -23,6 +29,8 @@ export interface DaemonOptions {
   readonly mount?: string;
   /** Compute worker threads (default: one per core). */
   readonly threads?: number;
+  /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
+  readonly metrics?: string;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -38,6 +46,7 @@ export class Daemon {
     private readonly engine: Engine,
     private readonly server: Server,
     readonly mount: Mount | undefined,
+    readonly metrics: MetricsServer | undefined,
   ) {}
 
   /** Starts everything; throws (having undone what it started) if any part fails. */
@@ -48,7 +57,9 @@ export class Daemon {
     const log = createLogger(layout.log);
     const undo: Array<() => Promise<unknown>> = [() => lock.release()];
     try {
-      const engine = Engine.open({ storeDir: layout.store, threads: options.threads });
+      const prometheus = options.metrics ? createMetrics() : undefined;
+      const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
+      const engine = Engine.open({ storeDir: layout.store, threads: options.threads, observer });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
         version: VERSION,
@@ -56,13 +67,17 @@ export class Daemon {
         mount: options.mount,
         startedAt: Date.now(),
         logger: log,
+        observer,
       });
       await rm(layout.socket, { force: true }); // we hold the lock: any socket file is stale
       await listen(server, [unixTarget(layout.socket), ...(options.listen ?? [])]);
       undo.unshift(() => shutdown(server, 0));
-      const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log }) : undefined;
-      log.info({ home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount }, 'daemon ready');
-      return new Daemon(layout, log, lock, engine, server, mount);
+      const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
+      if (metrics) undo.unshift(() => metrics.close());
+      const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url };
+      log.info(ready, 'daemon ready');
+      return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {
       for (const step of undo) await step().catch(() => {});
       log.error({ err }, 'daemon failed to start');
@@ -79,6 +94,7 @@ export class Daemon {
   private async shutdown(reason: string): Promise<void> {
     this.log.info({ reason }, 'daemon stopping');
     await shutdown(this.server, SHUTDOWN_GRACE_MS);
+    await this.metrics?.close();
     if (this.mount) {
       const { lazy } = await this.mount.unmount();
       if (lazy) this.log.warn({ mount: this.mount.dir }, 'mount was busy: lazily unmounted (detached now, gone once unused)');

@@ -16,6 +16,7 @@ import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
 import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
+import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import { Store } from '../store/store.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { canonicalRecipe } from './recipe-check.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** A streaming computation paused with nobody reading is abandoned after this long. */
   readonly streamIdleMs?: number;
+  /** Told about cache lookups, materializations, invalidations (default: nobody). */
+  readonly observer?: EngineObserver;
 }
 
 /**
@@ -97,10 +100,13 @@ export class Engine {
     private readonly store: Store,
     private readonly pool: ComputePool,
     streamIdleMs: number,
+    /** Where the engine and the parts it builds report what they do (see src/metrics). */
+    readonly observer: EngineObserver,
   ) {
     this.streams = new StreamRuns({
       store,
       pool,
+      observer,
       idleMs: streamIdleMs,
       readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target),
       sizeBound: (addr) => this.ranges.sizeBound(addr),
@@ -109,13 +115,14 @@ export class Engine {
         else this.executor.recordFailure(addr, err);
       },
     });
-    this.executor = new Executor(store, pool, this.registry, this.streams);
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams);
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer);
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer);
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
-    return new Engine(store, new ComputePool({ threads: options.threads }), options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS);
+    const pool = new ComputePool({ threads: options.threads });
+    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver);
   }
 
   get chunkSize(): number {
@@ -200,6 +207,7 @@ export class Engine {
     }
     this.executor.forgetFailures([...seen].map((hex) => CAddr.fromHex(hex)));
     await this.store.removeActions(evict);
+    this.observer.onInvalidation(evict.length);
     return { evicted: evict.length, depth };
   }
 

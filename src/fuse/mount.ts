@@ -7,16 +7,20 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { daemonOwner } from './attrs.js';
+import type { FuseObserver } from '../metrics/observer.js';
 import { createSession, loadFuse, releaseSession } from './fuse-binding.js';
 import { clearStaleMount, mountState, unmountDir } from './mount-table.js';
 import { silentLogger, type FuseHandler, type FuseLogger } from './op-guard.js';
 import { readOps, type OpContext } from './read-ops.js';
+import { timedOps } from './op-timing.js';
 import { readOnlyOps } from './read-only.js';
 import { xattrOps } from './xattrs.js';
 
 export interface MountOptions {
   /** Where op failures and lifecycle events go (a pino logger fits); silent by default. */
   readonly logger?: FuseLogger;
+  /** Told each op's latency and the bytes reads serve (default: nobody). */
+  readonly observer?: FuseObserver;
 }
 
 /** A live mount of an engine. */
@@ -59,7 +63,8 @@ export async function mountEngine(engine: Engine, dir: string, options: MountOpt
   if ((await mountState(mnt)) === 'live') throw new Error(`cannot mount at ${mnt}: something is already mounted there`);
   await mkdir(mnt, { recursive: true });
 
-  const session = createSession(fuse, mnt, fuseOps({ engine, owner: daemonOwner(), log }), FUSE_OPTIONS);
+  const ops = fuseOps({ engine, owner: daemonOwner(), log });
+  const session = createSession(fuse, mnt, options.observer ? timedOps(ops, options.observer) : ops, FUSE_OPTIONS);
   await new Promise<void>((done, fail) =>
     session.mount((err) => (err ? fail(new Error(`cannot mount at ${mnt}: ${err.message}`, { cause: err })) : done())),
   );

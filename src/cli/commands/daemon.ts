@@ -7,7 +7,10 @@ interface DaemonArgs extends GlobalArgs {
   mount?: string;
   listen: string[];
   threads?: number;
+  metrics?: string;
 }
+
+const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
 
 export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
   command: 'daemon',
@@ -17,16 +20,22 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .option('mount', { type: 'string', describe: 'mount the store read-only here with FUSE (created if missing)' })
       .option('listen', { type: 'string', array: true, default: [], describe: 'also serve gRPC on HOST:PORT (repeatable)' })
       .option('threads', { type: 'number', describe: 'compute worker threads (default: one per core)' })
+      .option('metrics', {
+        type: 'string',
+        describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0 picks a free port, printed at start)',
+      })
       .check((argv) => {
-        const bad = argv.listen.find((l) => !/^[^\s:]+:\d{1,5}$/.test(l) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(l));
+        const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
+        if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
         if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
           throw new Error('--threads must be a whole number >= 1');
         }
         return true;
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
-      .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP'),
+      .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
+      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -35,8 +44,9 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       mount: args.mount,
       listen: args.listen,
       threads: args.threads,
+      metrics: args.metrics,
     });
-    const where = daemon.mount ? `, mounted at ${daemon.mount.dir}` : '';
+    const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
