@@ -25,6 +25,8 @@ export interface DaemonHandle {
   readonly home: string;
   readonly mount: string | undefined;
   readonly proc: ChildProcess;
+  /** The line the daemon printed once ready (socket, mount, metrics address). */
+  readonly readyLine: string;
   /** Runs `deriva ARGS` against this daemon's home. */
   cli(args: readonly string[], input?: Buffer): Promise<RunResult>;
   /** Sends `signal` and waits for the exit code. */
@@ -56,7 +58,7 @@ export async function startDaemon(t: Test, options: DaemonOptions = {}): Promise
   const args = ['daemon', ...(mount ? ['--mount', mount] : []), ...(options.args ?? [])];
   const proc = spawn(DERIVA_BIN, args, { env: { ...process.env, DERIVA_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(proc, 'exit').then(([code]) => code as number | null);
-  await waitForReady(proc, exited);
+  const readyLine = await waitForReady(proc, exited);
   t.teardown(async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGTERM');
@@ -67,6 +69,7 @@ export async function startDaemon(t: Test, options: DaemonOptions = {}): Promise
     home,
     mount,
     proc,
+    readyLine,
     cli: (cliArgs, input) => runCli(home, cliArgs, input),
     stop: async (signal = 'SIGTERM') => {
       proc.kill(signal);
@@ -75,12 +78,13 @@ export async function startDaemon(t: Test, options: DaemonOptions = {}): Promise
   };
 }
 
-async function waitForReady(proc: ChildProcess, exited: Promise<number | null>): Promise<void> {
+async function waitForReady(proc: ChildProcess, exited: Promise<number | null>): Promise<string> {
   let stderr = '';
-  const ready = new Promise<void>((resolve) => {
+  const ready = new Promise<string>((resolve) => {
     proc.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes('deriva daemon ready')) resolve();
+      const line = /^deriva daemon ready.*\n/m.exec(stderr);
+      if (line) resolve(line[0].trim());
     });
   });
   const failed = exited.then((code) => {
@@ -91,7 +95,7 @@ async function waitForReady(proc: ChildProcess, exited: Promise<number | null>):
     void exited.finally(() => clearTimeout(timer));
     void ready.finally(() => clearTimeout(timer));
   });
-  await Promise.race([ready, failed, timeout]);
+  return Promise.race([ready, failed, timeout]);
 }
 
 /** Fails clearly when dist/ is missing or older than the sources it is built from. */
