@@ -60,6 +60,8 @@ export class RangeReader {
   private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
   private readonly layouts = new LRUCache<string, Layout>({ max: 1_000 });
   private readonly chunkFlights = new Map<string, Promise<ChunkSource>>();
+  /** Keys of chunkFlights whose computation has not finished yet. */
+  private readonly computing = new Set<string>();
   /** Chunks computed but not yet committed, per recipe, and the writes storing them. */
   private readonly storing = new Map<string, number>();
   private readonly pendingStores = new Set<Promise<void>>();
@@ -183,12 +185,14 @@ export class RangeReader {
    */
   private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     const stored = this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
-    this.observer.onCacheLookup('chunk', stored !== undefined);
-    if (stored) return Promise.resolve({ addr: stored });
     const key = `${addr.hex}:${index}`;
+    // A miss waits for a computation; a chunk already computed and still being stored is a hit.
+    this.observer.onCacheLookup('chunk', stored !== undefined || (this.chunkFlights.has(key) && !this.computing.has(key)));
+    if (stored) return Promise.resolve({ addr: stored });
     let flight = this.chunkFlights.get(key);
     if (!flight) {
-      flight = this.computeChunk(addr, recipe, index);
+      this.computing.add(key);
+      flight = this.computeChunk(addr, recipe, index).finally(() => this.computing.delete(key));
       this.chunkFlights.set(key, flight);
       // Forget the flight once the chunk is stored (readable as a partial) or has failed.
       flight.then((c) => c.stored, () => undefined).finally(() => this.chunkFlights.delete(key)).catch(() => {});
