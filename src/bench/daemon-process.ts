@@ -39,12 +39,12 @@ export interface BenchDaemon {
   stop(): Promise<void>;
 }
 
-/** Starts `deriva daemon --home <tmp>/home --mount <tmp>/mnt` and waits until it serves. */
-export async function startDaemon(): Promise<BenchDaemon> {
+/** Starts `deriva daemon --home <tmp>/home --mount <tmp>/mnt [args]` and waits until it serves. */
+export async function startDaemon(args: readonly string[] = []): Promise<BenchDaemon> {
   const dir = await mkdtemp(join(tmpdir(), 'deriva-bench-daemon-'));
   const home = join(dir, 'home');
   const mnt = join(dir, 'mnt');
-  const child = spawn(process.execPath, [CLI, 'daemon', '--home', home, '--mount', mnt], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'daemon', '--home', home, '--mount', mnt, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const client = DerivaClient.connect(unixTarget(socketPath(home)));
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= cleanUp(child, client, mnt, dir));

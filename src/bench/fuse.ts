@@ -155,7 +155,7 @@ async function statsUnderLoad(daemon: BenchDaemon, bigLeaf: string, paths: strin
 }
 
 /** Puts `count` distinct small leaves, 32 at a time; their addresses in order. */
-async function putSmallLeaves(client: DerivaClient, count: number): Promise<string[]> {
+export async function putSmallLeaves(client: DerivaClient, count: number): Promise<string[]> {
   const nonce = randomBytes(8).toString('hex');
   const addrs: string[] = new Array<string>(count);
   let next = 0;
@@ -186,7 +186,7 @@ async function statLoop(paths: string[]): Promise<number[]> {
 }
 
 /** Latencies of stat(a[i]) and stat(b[i]), alternating so both see the same machine; sorted. */
-async function statPairs(a: string[], b: string[]): Promise<[number[], number[]]> {
+export async function statPairs(a: string[], b: string[]): Promise<[number[], number[]]> {
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < a.length; i++) {
     for (const [side, path] of [[0, a[i]!], [1, b[i]!]] as const) {
@@ -199,7 +199,7 @@ async function statPairs(a: string[], b: string[]): Promise<[number[], number[]]
 }
 
 /** The p-th quantile of ascending `sorted` (nearest rank). */
-function pct(sorted: number[], p: number): number {
+export function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 

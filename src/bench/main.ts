@@ -8,6 +8,7 @@ import { benchGrpc } from './grpc.js';
 import { benchHash } from './hash.js';
 import { benchIngest } from './ingest.js';
 import { benchLazy } from './lazy.js';
+import { benchMetrics } from './metrics.js';
 import { benchOpen } from './open.js';
 import { formatResults, type BenchResult } from './result.js';
 
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   fuse: benchFuse,
   grpc: benchGrpc,
   lazy: benchLazy,
+  metrics: benchMetrics,
 };
 
 const only = process.argv.slice(2);
