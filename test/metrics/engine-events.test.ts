@@ -3,6 +3,7 @@
  * hits and misses at output and chunk level, one event per materialization with its address,
  * function, duration and size, and invalidations.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import { fanOut, noopObserver } from '../../src/metrics/observer.js';
@@ -31,6 +32,21 @@ t.test('a whole computation: a miss computes once, later reads hit', async (t) =
   t.ok(tally(events, 'output').hits > before.hits, 'the second read hit');
   t.equal(events.materialized.length, 1, 'nothing computed again');
   t.same(tally(events, 'chunk'), { hits: 0, misses: 0 }, 'no chunk lookups for a whole function');
+});
+
+t.test('a streaming output: its reads miss while it runs, and the recorded output is one materialization', async (t) => {
+  const { observer, events } = recordingObserver();
+  const engine = await createEngine(t, { observer });
+  const leaf = await engine.put(Buffer.from('abc'));
+  const digest = await engine.putRecipe(parseFunctionId('sha256@1'), [leaf], new Map());
+  t.equal((await engine.read(digest)).toString(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
+  t.ok(tally(events, 'output').misses >= 1, 'the first read missed');
+  for (let waited = 0; events.materialized.length === 0 && waited < 5000; waited += 10) await sleep(10);
+  t.match(events.materialized, [{ addr: digest.hex, fn: 'sha256@1', kind: 'whole', bytes: 65 }], 'recorded once, when the run ends');
+  const before = tally(events, 'output');
+  await engine.read(digest);
+  t.equal(tally(events, 'output').misses, before.misses, 'a read of the recorded output does not miss');
+  t.equal(events.materialized.length, 1);
 });
 
 t.test('a chunkwise output: chunk misses then hits, and one promotion once all are computed', async (t) => {
@@ -64,8 +80,8 @@ t.test('invalidations report how many outputs they forgot', async (t) => {
   const engine = await createEngine(t, { observer });
   const leaf = await engine.put(Buffer.from('b\na\n'));
   const sorted = await engine.putRecipe(parseFunctionId('sort-lines@1'), [leaf], new Map());
-  const counted = await engine.putRecipe(parseFunctionId('count@1'), [sorted], new Map());
-  await engine.read(counted);
+  const upper = await engine.putRecipe(parseFunctionId('upper@1'), [sorted], new Map());
+  t.equal((await engine.read(upper)).toString(), 'A\nB\n'); // the read completing it waits for its promotion
   const { evicted } = await engine.invalidate(leaf);
   t.equal(evicted, 2);
   t.same(events.invalidations, [2]);
