@@ -73,7 +73,10 @@ export class DerivaClient {
     }
   }
 
-  /** Registers `fn` (name@version) over `inputs` (addresses or unique prefixes); returns its address. */
+  /**
+   * Registers `fn` (name@version) over `inputs` (addresses, unique prefixes, or `ref:NAME`);
+   * returns its address.
+   */
   async putRecipe(fn: string, inputs: readonly string[], params: Iterable<readonly [string, ParamInput]> = []): Promise<string> {
     const wire = [...params].map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : paramToProto(key, v)));
     const res = await this.unary<pb.PutRecipeResponse>((cb) => this.raw.putRecipe({ function: fn, inputs: [...inputs], params: wire }, cb));
@@ -109,8 +112,26 @@ export class DerivaClient {
     return this.unary((cb: Callback<pb.ResolveResponse>) => this.raw.resolve({ addr }, cb));
   }
 
-  invalidate(addr: string): Promise<pb.InvalidateResponse> {
-    return this.unary((cb: Callback<pb.InvalidateResponse>) => this.raw.invalidate({ addr }, cb));
+  /** Invalidates `addr` under `policy` ('none', 'immediate', 'deferred'; default: the daemon's). */
+  invalidate(addr: string, policy = ''): Promise<pb.InvalidateResponse> {
+    return this.unary((cb: Callback<pb.InvalidateResponse>) => this.raw.invalidate({ addr, policy }, cb));
+  }
+
+  /** Binds ref `name` to `addr` (an address or unique prefix). */
+  setRef(name: string, addr: string): Promise<pb.SetRefResponse> {
+    return this.unary((cb: Callback<pb.SetRefResponse>) => this.raw.setRef({ name, addr }, cb));
+  }
+
+  getRef(name: string): Promise<pb.RefBinding> {
+    return this.unary((cb: Callback<pb.RefBinding>) => this.raw.getRef({ name }, cb));
+  }
+
+  async listRefs(): Promise<pb.RefBinding[]> {
+    return (await this.unary((cb: Callback<pb.ListRefsResponse>) => this.raw.listRefs({}, cb))).refs;
+  }
+
+  async refHistory(name: string): Promise<pb.RefBinding[]> {
+    return (await this.unary((cb: Callback<pb.RefHistoryResponse>) => this.raw.refHistory({ name }, cb))).bindings;
   }
 
   status(): Promise<pb.StatusResponse> {

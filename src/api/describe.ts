@@ -84,5 +84,6 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     chunksComputed: BigInt(s.chunksComputed),
     bytesComputed: BigInt(s.bytesComputed),
     streaming: BigInt(s.streaming),
+    refs: BigInt(s.refs),
   };
 }

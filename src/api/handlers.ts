@@ -4,17 +4,24 @@
  * engine, which throws the typed errors that status.ts maps.
  */
 import type { CAddr } from '../core/caddr.js';
+import { BadParamError } from '../core/errors.js';
 import { parseFunctionId } from '../core/function-id.js';
+import { isRefInput, type RecipeInput } from '../core/recipe.js';
+import { REF_PREFIX, checkRefName } from '../core/ref-name.js';
 import type { Engine } from '../engine/engine.js';
+import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../engine/invalidation.js';
 import { unary } from './call-errors.js';
 import { dagNode, functionList, statResponse, statusResponse } from './describe.js';
 import type * as pb from './gen/deriva.js';
 import { paramsFromProto } from './params.js';
+import { refToProto } from './refs.js';
 import type { ServerInfo } from './server-info.js';
 
 async function putRecipe(engine: Engine, req: pb.PutRecipeRequest): Promise<pb.PutRecipeResponse> {
   const fn = parseFunctionId(req.function);
-  const inputs = req.inputs.map((text) => engine.resolveAddress(text));
+  const inputs = req.inputs.map((text): RecipeInput =>
+    text.startsWith(REF_PREFIX) ? { ref: checkRefName(text.slice(REF_PREFIX.length)) } : engine.resolveAddress(text),
+  );
   const addr = await engine.putRecipe(fn, inputs, paramsFromProto(req.params));
   return { addr: addr.hex };
 }
@@ -29,27 +36,43 @@ async function stat(engine: Engine, req: pb.StatRequest): Promise<pb.StatRespons
   return statResponse(info);
 }
 
-/** Breadth-first over recipe inputs from the root, each distinct address once, root first. */
+/**
+ * Breadth-first over recipe inputs from the root, each distinct address once, root first; a
+ * ref input is followed to its current binding, which is listed in `refs`.
+ */
 function resolveDag(engine: Engine, req: pb.ResolveRequest): pb.ResolveResponse {
   const root = engine.resolveAddress(req.addr);
   const seen = new Set([root.hex]);
   const nodes: pb.DagNode[] = [];
+  const refs = new Map<string, pb.RefBinding>();
   for (let queue: CAddr[] = [root], i = 0; i < queue.length; i++) {
     const info = engine.info(queue[i]!);
     nodes.push(dagNode(info));
     for (const input of info.recipe?.inputs ?? []) {
-      if (!seen.has(input.hex)) {
-        seen.add(input.hex);
-        queue.push(input);
+      const binding = isRefInput(input) ? engine.getRef(input.ref) : undefined;
+      if (binding) refs.set(binding.name, refToProto(binding));
+      const addr = binding ? binding.addr : (input as CAddr);
+      if (!seen.has(addr.hex)) {
+        seen.add(addr.hex);
+        queue.push(addr);
       }
     }
   }
-  return { root: root.hex, nodes };
+  return { root: root.hex, nodes, refs: [...refs.values()] };
+}
+
+function policyOf(text: string): InvalidationPolicy | undefined {
+  if (text === '') return undefined;
+  if (!(INVALIDATION_POLICIES as readonly string[]).includes(text)) {
+    throw new BadParamError('policy', `'${text}' is not one of ${INVALIDATION_POLICIES.join(', ')}`);
+  }
+  return text as InvalidationPolicy;
 }
 
 async function invalidate(engine: Engine, req: pb.InvalidateRequest): Promise<pb.InvalidateResponse> {
-  const { evicted, depth } = await engine.invalidate(engine.resolveAddress(req.addr));
-  return { evicted: BigInt(evicted), depth };
+  const addr = engine.resolveAddress(req.addr);
+  const r = await engine.invalidate(addr, policyOf(req.policy));
+  return { evicted: BigInt(r.evicted), depth: r.depth, policy: r.policy, pending: BigInt(r.pending) };
 }
 
 type UnaryHandlers = Pick<pb.DerivaServer, 'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions'>;

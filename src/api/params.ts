@@ -4,10 +4,9 @@
  * answers into responses; the client uses it the other way, so the CLI works with core types and
  * renders them through core/recipe-json.ts like every other surface.
  */
-import { CAddr } from '../core/caddr.js';
 import { BadParamError } from '../core/errors.js';
 import { formatFunctionId, parseFunctionId } from '../core/function-id.js';
-import type { ParamType, ParamValue, PlainParam, Recipe } from '../core/recipe.js';
+import { inputFromText, inputText, type ParamType, type ParamValue, type PlainParam, type Recipe } from '../core/recipe.js';
 import type * as pb from './gen/deriva.js';
 
 /** One wire param as a typed value; a param with no value (or several) is a BadParamError. */
@@ -45,18 +44,18 @@ export function paramToProto(key: string, p: ParamValue): pb.Param {
   }
 }
 
-/** A recipe for the wire: function id text, input hex, typed params in key order. */
+/** A recipe for the wire: function id text, inputs as text (hex or `ref:NAME`), typed params in key order. */
 export function recipeToProto(recipe: Recipe): pb.Recipe {
   return {
     function: formatFunctionId(recipe.fn),
-    inputs: recipe.inputs.map((a) => a.hex),
+    inputs: recipe.inputs.map(inputText),
     params: [...recipe.params].map(([k, v]) => paramToProto(k, v)),
   };
 }
 
 /** A recipe from the wire, back in core form (the server sends full addresses). */
 export function recipeFromProto(r: pb.Recipe): Recipe {
-  return { fn: parseFunctionId(r.function), inputs: r.inputs.map((hex) => CAddr.fromHex(hex)), params: paramsFromProto(r.params) };
+  return { fn: parseFunctionId(r.function), inputs: r.inputs.map(inputFromText), params: paramsFromProto(r.params) };
 }
 
 /** A plain default value tagged with its declared type. */

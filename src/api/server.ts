@@ -1,7 +1,7 @@
 /**
  * The daemon's gRPC server: the Deriva service over an engine, bound to a unix socket (and
  * optionally TCP), with explicit message limits and a graceful shutdown. Handlers live in
- * handlers.ts (unary), put-leaf.ts and get.ts (streams); all of them end calls through
+ * handlers.ts (unary), refs.ts (refs), put-leaf.ts and get.ts (streams); all of them end calls through
  * status.ts, so no engine error escapes into grpc-js.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -12,6 +12,7 @@ import { getHandler } from './get.js';
 import { unaryHandlers } from './handlers.js';
 import { messageLimits } from './limits.js';
 import { putLeafHandler } from './put-leaf.js';
+import { refHandlers } from './refs.js';
 import type { ServerInfo } from './server-info.js';
 
 export type { ApiLogger, ServerInfo } from './server-info.js';
@@ -21,6 +22,7 @@ export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
   const server = new grpc.Server(messageLimits);
   const impl: DerivaServer = {
     ...unaryHandlers(engine, info),
+    ...refHandlers(engine, info),
     putLeaf: putLeafHandler(engine, info),
     get: getHandler(engine, info),
   };

@@ -7,13 +7,12 @@
  * - the same first read against fuse-native's own ceiling: `cat` of a file a minimal
  *   fuse-native filesystem serves from a constant buffer (fuse-ceiling-fs.ts), which bounds any
  *   daemon built on fuse-native;
- * - re-read: the same FUSE file read again, now from the kernel's page cache (kernelCache),
- *   vs the plain cached file;
+ * - re-read: the same FUSE file read again, now from the kernel's page cache (kept by
+ *   autoCache while the file's mtime and size are unchanged), vs the plain cached file;
  * - stat latency: p50/p99 of `fs.promises.stat` on stored leaves, one distinct leaf per call
- *   (the kernel caches attributes for an hour, so re-statting one path never reaches the
- *   daemon) vs the same loop over a plain tree of files; then the same loop while the daemon
- *   computes gzip@1 of 256 MiB, showing that compute in the worker pool leaves the mount
- *   responsive.
+ *   (so every call reaches the daemon, whatever the kernel's attribute cache) vs the same
+ *   loop over a plain tree of files; then the same loop while the daemon computes gzip@1 of
+ *   256 MiB, showing that compute in the worker pool leaves the mount responsive.
  */
 import { randomBytes } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';

@@ -13,6 +13,7 @@ import { invalidateCommand } from './commands/invalidate.js';
 import { pathCommand } from './commands/path.js';
 import { putCommand } from './commands/put.js';
 import { recipeCommand } from './commands/recipe.js';
+import { refCommand } from './commands/ref.js';
 import { resolveCommand } from './commands/resolve.js';
 import { statCommand } from './commands/stat.js';
 import { statusCommand } from './commands/status.js';
@@ -34,6 +35,7 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .command(statCommand)
   .command(resolveCommand)
   .command(invalidateCommand)
+  .command(refCommand)
   .command(statusCommand)
   .command(pathCommand)
   .command(fnCommand)

@@ -3,6 +3,8 @@
  * recipes recursively), are handed to the function in recipe order whatever order they finish
  * in, and the function runs in the worker pool. One address computes once however many callers
  * ask at the same time (single-flight), and a finished result is remembered in the action cache.
+ * Ref inputs are read at their current binding. A result computed while an invalidation ran
+ * is returned to its callers but not remembered: its inputs may be the ones just replaced.
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
@@ -11,6 +13,7 @@ import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { ActionEntry, Store } from '../store/store.js';
+import { boundInputs } from './inputs.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -26,6 +29,9 @@ export class Executor {
   /** Why the last computation of an address failed, until it succeeds or is invalidated. */
   private readonly failures = new Map<string, string>();
   private computations = 0;
+  private epoch = 0;
+  /** Invalidations in progress. */
+  private running = 0;
 
   constructor(
     private readonly store: Store,
@@ -39,6 +45,33 @@ export class Executor {
   /** Number of whole-output function runs started since this executor was created. */
   get computed(): number {
     return this.computations;
+  }
+
+  /** A mark to take before computing something, for {@link canKeep} to check afterwards. */
+  get invalidations(): number {
+    return this.epoch;
+  }
+
+  /**
+   * True when a result computed since mark `epoch` may be stored: no invalidation began since
+   * and none is running. Otherwise its inputs may be the ones just replaced (a rebound ref), so
+   * it is served to its callers but not kept.
+   */
+  canKeep(epoch: number): boolean {
+    return epoch === this.epoch && this.running === 0;
+  }
+
+  /** An invalidation starts: from now, callers do not join computations already under way. */
+  beginInvalidation(): void {
+    this.epoch++;
+    this.running++;
+    this.inFlight.clear();
+  }
+
+  endInvalidation(): void {
+    this.epoch++;
+    this.running--;
+    this.inFlight.clear(); // started during the invalidation: may have read the old inputs
   }
 
   /** The stored value behind `addr`: a leaf as is, a recipe's output computed if needed. */
@@ -60,7 +93,8 @@ export class Executor {
           throw err;
         },
       );
-      flight.finally(() => this.inFlight.delete(addr.hex)).catch(() => {});
+      const mine = flight;
+      flight.finally(() => this.inFlight.get(addr.hex) === mine && this.inFlight.delete(addr.hex)).catch(() => {});
       this.inFlight.set(addr.hex, flight);
     }
     return flight;
@@ -94,7 +128,8 @@ export class Executor {
     const recipe = decodeRecipe(dcf);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    const inputs = await Promise.all(recipe.inputs.map((input) => this.resolveInput(addr, input)));
+    const epoch = this.epoch;
+    const inputs = await Promise.all(boundInputs(this.store, recipe).map((input) => this.resolveInput(addr, input)));
     const started = performance.now();
     this.computations++;
     const result = await this.pool
@@ -114,7 +149,7 @@ export class Executor {
       cost: performance.now() - started,
       lastAccess: Date.now(),
     };
-    await this.store.putAction(addr, entry);
+    if (this.canKeep(epoch)) await this.store.putAction(addr, entry);
     const name = formatFunctionId(recipe.fn);
     this.observer.onMaterialized({ addr: addr.hex, fn: name, kind: 'whole', seconds: entry.cost / 1000, bytes: entry.size });
     return { content: entry.content, size: entry.size };

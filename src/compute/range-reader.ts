@@ -14,8 +14,10 @@
  * the action cache (promoted), exactly as if the output had been materialized whole.
  *
  * Sizes of chunkwise and structural outputs follow from their inputs' sizes, so they are known
- * without computing anything. Everything cached here (recipes, sizes, layouts) is keyed by an
- * immutable address and can never be stale.
+ * without computing anything. Decoded recipes are keyed by an immutable address and never stale;
+ * sizes and layouts of recipes over refs change on a rebinding, so invalidation drops them
+ * ({@link RangeReader.forget}), and a chunk computed while an invalidation ran is served to its
+ * reader but not stored.
  */
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
@@ -30,6 +32,7 @@ import { hashAsync } from '../native/index.js';
 import { readInto } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
+import { boundInput, boundInputs } from './inputs.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -86,9 +89,9 @@ export class RangeReader {
     if (cached !== undefined) return cached;
     const { recipe, fn } = this.decode(addr);
     let size: number | undefined;
-    if (fn.kind === 'chunkwise') size = this.knownSize(recipe.inputs[0]!);
+    if (fn.kind === 'chunkwise') size = this.knownSize(this.input(recipe, 0));
     else if (fn.kind === 'structural') {
-      const inputs = recipe.inputs.map((i) => this.knownSize(i));
+      const inputs = boundInputs(this.store, recipe).map((i) => this.knownSize(i));
       if (inputs.every((s) => s !== undefined)) size = this.layout(addr, recipe, fn, inputs as number[]).size;
     }
     if (size !== undefined) this.sizes.set(addr.hex, size);
@@ -104,8 +107,8 @@ export class RangeReader {
     const known = this.knownSize(addr);
     if (known !== undefined) return known;
     const { recipe, fn } = this.decode(addr);
-    if (fn.kind === 'chunkwise') return this.sizeBound(recipe.inputs[0]!);
-    if (fn.kind === 'streaming') return fn.maxSize(await this.sizeBound(recipe.inputs[0]!), plainParams(recipe));
+    if (fn.kind === 'chunkwise') return this.sizeBound(this.input(recipe, 0));
+    if (fn.kind === 'streaming') return fn.maxSize(await this.sizeBound(this.input(recipe, 0)), plainParams(recipe));
     return this.size(addr);
   }
 
@@ -114,10 +117,11 @@ export class RangeReader {
     const known = this.knownSize(addr);
     if (known !== undefined) return known;
     const { recipe, fn } = this.decode(addr);
-    if (fn.kind === 'chunkwise') return this.size(recipe.inputs[0]!);
+    if (fn.kind === 'chunkwise') return this.size(this.input(recipe, 0));
     if (fn.kind === 'structural') {
-      const inputs = await Promise.all(recipe.inputs.map((i) => this.size(i)));
-      return this.layout(addr, recipe, fn, inputs).size;
+      const epoch = this.executor.invalidations;
+      const inputs = await Promise.all(boundInputs(this.store, recipe).map((i) => this.size(i)));
+      return this.layout(addr, recipe, fn, inputs, this.executor.canKeep(epoch)).size;
     }
     return (await this.executor.resolve(addr)).size;
   }
@@ -148,6 +152,18 @@ export class RangeReader {
   /** Settles once every computed chunk so far is stored (or has failed to be). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.pendingStores]);
+  }
+
+  /**
+   * Forgets what was derived about these recipes' outputs (sizes, layouts) and lets new reads
+   * start new chunk computations: called when their cached outputs are invalidated.
+   */
+  forget(addrs: readonly CAddr[]): void {
+    for (const addr of addrs) {
+      this.sizes.delete(addr.hex);
+      this.layouts.delete(addr.hex);
+    }
+    this.chunkFlights.clear();
   }
 
   /** Chunks of `addr`'s output computed so far, out of how many, for a chunkwise recipe. */
@@ -195,7 +211,9 @@ export class RangeReader {
       flight = this.computeChunk(addr, recipe, index).finally(() => this.computing.delete(key));
       this.chunkFlights.set(key, flight);
       // Forget the flight once the chunk is stored (readable as a partial) or has failed.
-      flight.then((c) => c.stored, () => undefined).finally(() => this.chunkFlights.delete(key)).catch(() => {});
+      const mine = flight;
+      const done = () => this.chunkFlights.get(key) === mine && this.chunkFlights.delete(key);
+      flight.then((c) => c.stored, () => undefined).finally(done).catch(() => {});
     }
     return flight;
   }
@@ -208,9 +226,10 @@ export class RangeReader {
 
   private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     const cs = this.store.chunkSize;
+    const epoch = this.executor.invalidations;
     const total = await this.size(addr);
     const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable
-    await this.readInto(recipe.inputs[0]!, index * cs, input);
+    await this.readInto(this.input(recipe, 0), index * cs, input);
     const length = input.length; // the input is transferred to the worker, and detached here
     const started = performance.now();
     let bytes: Uint8Array;
@@ -228,6 +247,8 @@ export class RangeReader {
     this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: ms / 1000, bytes: bytes.length });
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;
+    // Its input may be stale (an invalidation ran meanwhile): serve it, do not keep it.
+    if (!this.executor.canKeep(epoch)) return { bytes, stored: Promise.resolve() };
     const stored = this.storeChunk(addr, index, bytes, total);
     this.pendingStores.add(stored);
     void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
@@ -259,10 +280,14 @@ export class RangeReader {
     if (!flight) {
       flight = (async () => {
         const started = performance.now();
+        const epoch = this.executor.invalidations;
         const n = Math.ceil(size / this.store.chunkSize);
-        const chunks = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i)!.toString('hex'));
+        const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
+        if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
+        const chunks = found.map((c) => c!.toString('hex'));
         const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
         this.store.refresh(); // see the value the worker committed
+        if (!this.executor.canKeep(epoch)) return;
         const cost = this.partialCost.get(addr.hex) ?? 0;
         await this.store.putAction(addr, { content: CAddr.fromHex(out.content), size, cost, lastAccess: Date.now() });
         await this.store.dropPartials([addr]);
@@ -278,8 +303,10 @@ export class RangeReader {
   private async readStructural(
     addr: CAddr, recipe: Recipe, fn: StructuralFunction, start: number, end: number, target: Uint8Array,
   ): Promise<void> {
-    const sizes = await Promise.all(recipe.inputs.map((i) => this.size(i)));
-    const { segments, starts } = this.layout(addr, recipe, fn, sizes);
+    const epoch = this.executor.invalidations;
+    const inputs = boundInputs(this.store, recipe);
+    const sizes = await Promise.all(inputs.map((i) => this.size(i)));
+    const { segments, starts } = this.layout(addr, recipe, fn, sizes, this.executor.canKeep(epoch));
     const reads: Promise<unknown>[] = [];
     for (let s = firstSegment(starts, start); s < segments.length && starts[s]! < end; s++) {
       const seg = segments[s]!;
@@ -287,13 +314,14 @@ export class RangeReader {
       const to = Math.min(end, starts[s]! + segLength(seg));
       const into = target.subarray(from - start, to - start);
       if ('bytes' in seg) into.set(seg.bytes.subarray(from - starts[s]!, to - starts[s]!));
-      else reads.push(this.readInto(recipe.inputs[seg.input]!, seg.offset + (from - starts[s]!), into));
+      else reads.push(this.readInto(inputs[seg.input]!, seg.offset + (from - starts[s]!), into));
     }
     await Promise.all(reads);
   }
 
-  private layout(addr: CAddr, recipe: Recipe, fn: StructuralFunction, sizes: number[]): Layout {
-    let layout = this.layouts.get(addr.hex);
+  /** The layout over input `sizes`; remembered unless `keep` is false (sizes may be stale). */
+  private layout(addr: CAddr, recipe: Recipe, fn: StructuralFunction, sizes: number[], keep = true): Layout {
+    let layout = keep ? this.layouts.get(addr.hex) : undefined;
     if (!layout) {
       const segments = fn.layout(sizes, plainParams(recipe)).filter((s) => segLength(s) > 0);
       const starts: number[] = [];
@@ -303,9 +331,14 @@ export class RangeReader {
         size += segLength(seg);
       }
       layout = { segments, starts, size };
-      this.layouts.set(addr.hex, layout);
+      if (keep) this.layouts.set(addr.hex, layout);
     }
     return layout;
+  }
+
+  /** Input `i` of `recipe` as the address to read now (a ref at its current binding). */
+  private input(recipe: Recipe, i: number): CAddr {
+    return boundInput(this.store, recipe.inputs[i]!);
   }
 
   /** The stored manifest behind `addr`: a leaf, or a recipe's recorded output. */

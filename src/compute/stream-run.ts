@@ -39,6 +39,11 @@ export interface StreamRunContext {
   readInput(offset: number, target: Uint8Array): Promise<number>;
   /** Milliseconds a paused run with no reader waits before it is abandoned. */
   readonly idleMs: number;
+  /**
+   * False when the output may not be remembered in the action cache: an invalidation ran
+   * since the run started, so its input may be a ref's old binding. Readers still get it.
+   */
+  keep(): boolean;
 }
 
 /** A produced chunk: its bytes stay in memory only until the store has committed them. */
@@ -284,7 +289,7 @@ export class StreamRun {
     const { store } = this.ctx;
     await Promise.all(this.stores);
     await store.putValue(content, { size, chunks: this.slots.map((s) => s.addr) }, false);
-    await store.putAction(this.addr, { content, size, cost: cpuMs, lastAccess: Date.now() });
+    if (this.ctx.keep()) await store.putAction(this.addr, { content, size, cost: cpuMs, lastAccess: Date.now() });
     this.recorded = true;
     this.wakeWaiters();
     return { content, size };

@@ -29,6 +29,11 @@ export interface StreamRunsContext {
   sizeBound(addr: CAddr): Promise<number>;
   /** Told how each run ended, for the failure record that `stat` reports. */
   onOutcome(addr: CAddr, err: unknown): void;
+  /** The input a run reads: a ref input at its binding when the run starts. */
+  inputOf(recipe: Recipe): CAddr;
+  /** A mark taken when a run starts; `canKeep(mark)` says whether its output may be cached. */
+  invalidations(): number;
+  canKeep(mark: number): boolean;
 }
 
 export class StreamRuns {
@@ -65,6 +70,14 @@ export class StreamRuns {
     return this.run(addr, recipe, fn).drain();
   }
 
+  /**
+   * Lets new readers of these addresses start new runs (their outputs were invalidated, and a
+   * run in progress may read a ref's old binding); a run in progress keeps serving its readers.
+   */
+  forget(addrs: readonly CAddr[]): void {
+    for (const addr of addrs) this.runs.delete(addr.hex);
+  }
+
   /** Abandons every run (readers get an error) and waits for them to end. */
   async close(): Promise<void> {
     const runs = [...this.runs.values()];
@@ -75,7 +88,8 @@ export class StreamRuns {
   private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
     const existing = this.runs.get(addr.hex);
     if (existing?.open) return existing;
-    const input = recipe.inputs[0]!;
+    const mark = this.ctx.invalidations();
+    const input = this.ctx.inputOf(recipe);
     const params = plainParams(recipe);
     const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
     const run = new StreamRun(addr, recipe, maxSize, {
@@ -83,6 +97,7 @@ export class StreamRuns {
       pool: this.ctx.pool,
       idleMs: this.ctx.idleMs,
       readInput: (offset, target) => this.ctx.readInto(input, offset, target),
+      keep: () => this.ctx.canKeep(mark),
     });
     this.runs.set(addr.hex, run);
     this.runsStarted++;

@@ -1,8 +1,6 @@
 /**
  * DCF v1 layout constants shared by the writer and the reader (normative spec: docs/dcf.md).
  */
-import { CADDR_BYTES } from './caddr.js';
-
 export const MAGIC = Buffer.from([0x44, 0x43, 0x46, 0x01]);
 export const TAG_FN_NAME = 0x01;
 export const TAG_FN_VERSION = 0x02;
@@ -18,8 +16,8 @@ export const PARAM_BYTES = 0x04;
 export const MAX_U32 = 0xffff_ffff;
 export const I64_MIN = -(1n << 63n);
 export const I64_MAX = (1n << 63n) - 1n;
-/** Smallest encoded input: kind byte + address. */
-export const MIN_INPUT_BYTES = 1 + CADDR_BYTES;
+/** Smallest encoded input: a named ref (kind byte + name length + a 1-byte name). */
+export const MIN_INPUT_BYTES = 1 + 4 + 1;
 /** Smallest encoded param: key length + 1-byte key + type byte + bool byte. */
 export const MIN_PARAM_BYTES = 4 + 1 + 1 + 1;
 

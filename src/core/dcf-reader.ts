@@ -5,7 +5,8 @@
 import { CADDR_BYTES, CAddr } from './caddr.js';
 import { DecodeError } from './errors.js';
 import { isFunctionName } from './function-id.js';
-import type { ParamValue, Recipe } from './recipe.js';
+import type { ParamValue, Recipe, RecipeInput } from './recipe.js';
+import { REF_NAME_RULE, isRefName } from './ref-name.js';
 import {
   FIELD_NAMES,
   INPUT_ADDRESS,
@@ -147,21 +148,29 @@ function readFnVersion(r: Reader): number {
   return version;
 }
 
-function readInputs(r: Reader): CAddr[] {
+function readInputs(r: Reader): RecipeInput[] {
   const at = r.pos;
   const count = r.u32('inputs count');
   if (count * MIN_INPUT_BYTES > r.remaining) {
-    r.fail(`inputs count ${count} needs ${count * MIN_INPUT_BYTES} bytes, ${r.remaining} remain`, at);
+    r.fail(`inputs count ${count} needs at least ${count * MIN_INPUT_BYTES} bytes, ${r.remaining} remain`, at);
   }
-  const inputs: CAddr[] = [];
+  const inputs: RecipeInput[] = [];
   for (let i = 0; i < count; i++) {
     const kindAt = r.pos;
     const kind = r.u8(`kind of input ${i}`);
-    if (kind === INPUT_NAMED_REF) r.fail(`input kind 0x01 (named ref) is reserved, not valid in DCF v1`, kindAt);
-    if (kind !== INPUT_ADDRESS) r.fail(`unknown input kind ${hex8(kind)}`, kindAt);
-    inputs.push(CAddr.fromBytes(r.take(CADDR_BYTES, `address of input ${i}`)));
+    if (kind === INPUT_ADDRESS) inputs.push(CAddr.fromBytes(r.take(CADDR_BYTES, `address of input ${i}`)));
+    else if (kind === INPUT_NAMED_REF) inputs.push({ ref: readRefName(r, i) });
+    else r.fail(`unknown input kind ${hex8(kind)}`, kindAt);
   }
   return inputs;
+}
+
+/** A ref name: ASCII by the rule, so a valid name is also well-formed UTF-8. */
+function readRefName(r: Reader, i: number): string {
+  const at = r.pos;
+  const name = r.lengthPrefixed(`ref name of input ${i}`).toString('latin1');
+  if (!isRefName(name)) r.fail(`ref name ${show(name)} of input ${i} is not valid (a ref name is ${REF_NAME_RULE})`, at);
+  return name;
 }
 
 function readParams(r: Reader): Map<string, ParamValue> {

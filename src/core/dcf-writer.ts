@@ -2,14 +2,16 @@
  * DCF v1 writer: the one canonical byte form of a Recipe (spec: docs/dcf.md). Validates the
  * recipe as it goes, so nothing that decodeRecipe would reject can ever be produced.
  */
-import { CADDR_BYTES, type CAddr } from './caddr.js';
+import { CADDR_BYTES } from './caddr.js';
 import { BadParamError, InvalidAddressError, UnknownFunctionError } from './errors.js';
 import { isFunctionName, isFunctionVersion, type FunctionId } from './function-id.js';
-import type { ParamValue, Recipe } from './recipe.js';
+import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from './recipe.js';
+import { checkRefName } from './ref-name.js';
 import {
   I64_MAX,
   I64_MIN,
   INPUT_ADDRESS,
+  INPUT_NAMED_REF,
   MAGIC,
   MAX_U32,
   PARAM_BOOL,
@@ -61,7 +63,8 @@ class Writer {
 /**
  * The canonical DCF v1 bytes of `recipe`. Params are written sorted by the UTF-8 bytes of their
  * keys, so a Map built in any order encodes identically. Throws UnknownFunctionError for an
- * invalid fn id, InvalidAddressError for an input that is not a 32-byte address, and
+ * invalid fn id, InvalidAddressError for an input that is not a 32-byte address (or a ref),
+ * InvalidRefError for a ref input with an invalid name, and
  * BadParamError (naming the key) for an empty or ill-formed key or an unrepresentable value.
  */
 export function encodeRecipe(recipe: Recipe): Buffer {
@@ -90,17 +93,26 @@ function checkFunctionId(fn: FunctionId): void {
   }
 }
 
-function writeInputs(w: Writer, inputs: readonly CAddr[]): void {
-  inputs.forEach((addr, i) => {
-    const bytes: unknown = addr?.bytes;
+function writeInputs(w: Writer, inputs: readonly RecipeInput[]): void {
+  inputs.forEach((input, i) => {
+    if (input !== null && typeof input === 'object' && 'ref' in input) {
+      checkRefName(input.ref);
+      return;
+    }
+    const bytes: unknown = (input as { bytes?: unknown } | undefined)?.bytes;
     if (!(bytes instanceof Uint8Array) || bytes.length !== CADDR_BYTES) {
-      throw new InvalidAddressError(`cannot encode recipe: input ${i} is not a ${CADDR_BYTES}-byte address`);
+      throw new InvalidAddressError(`cannot encode recipe: input ${i} is not a ${CADDR_BYTES}-byte address or a ref`);
     }
   });
   w.u32(inputs.length);
-  for (const addr of inputs) {
-    w.u8(INPUT_ADDRESS);
-    w.raw(addr.bytes);
+  for (const input of inputs) {
+    if (isRefInput(input)) {
+      w.u8(INPUT_NAMED_REF);
+      w.lengthPrefixed(Buffer.from(input.ref, 'ascii')); // checked above: ASCII only
+    } else {
+      w.u8(INPUT_ADDRESS);
+      w.raw(input.bytes);
+    }
   }
 }
 

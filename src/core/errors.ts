@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'INPUT_COUNT'
   | 'FUNCTION_FAILED'
   | 'STORE'
-  | 'INTEGRITY';
+  | 'INTEGRITY'
+  | 'INVALID_REF';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -86,4 +87,9 @@ export class StoreError extends DerivaError {
 /** Stored bytes do not match their address. */
 export class IntegrityError extends DerivaError {
   readonly code = 'INTEGRITY';
+}
+
+/** A ref name that breaks the naming rule (see core/ref-name.ts). */
+export class InvalidRefError extends DerivaError {
+  readonly code = 'INVALID_REF';
 }

@@ -2,10 +2,10 @@
  * The one JSON rendering of a recipe, shared by `deriva stat --json`, the `user.deriva.recipe`
  * extended attribute and logs, so every surface shows a recipe the same way. Params keep their
  * type visibly: strings and bools as themselves, ints as JSON numbers (decimal strings beyond
- * 2^53), bytes as {"hex": "..."}.
+ * 2^53), bytes as {"hex": "..."}. Inputs are 64 hex digits, or `ref:NAME` for a ref.
  */
 import { formatFunctionId } from './function-id.js';
-import type { ParamValue, Recipe } from './recipe.js';
+import { inputText, type ParamValue, type Recipe } from './recipe.js';
 
 export type ParamJson = string | number | boolean | { hex: string };
 
@@ -32,7 +32,7 @@ export function recipeToJson(recipe: Recipe): RecipeJson {
   for (const [k, v] of recipe.params) {
     Object.defineProperty(params, k, { value: paramToJson(v), enumerable: true, writable: true, configurable: true });
   }
-  return { function: formatFunctionId(recipe.fn), inputs: recipe.inputs.map((a) => a.hex), params };
+  return { function: formatFunctionId(recipe.fn), inputs: recipe.inputs.map(inputText), params };
 }
 
 /** A param as the CLI would accept it back (`--param k=v`). */

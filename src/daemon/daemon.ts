@@ -10,7 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, type InvalidationPolicy } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { materializationLog } from '../metrics/log-observer.js';
@@ -31,6 +31,8 @@ export interface DaemonOptions {
   readonly threads?: number;
   /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
   readonly metrics?: string;
+  /** What `invalidate` does to cached dependents by default (see engine/invalidation.ts). */
+  readonly invalidation?: InvalidationPolicy;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -59,7 +61,13 @@ export class Daemon {
     try {
       const prometheus = options.metrics ? createMetrics() : undefined;
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
-      const engine = Engine.open({ storeDir: layout.store, threads: options.threads, observer });
+      const engine = Engine.open({
+        storeDir: layout.store,
+        threads: options.threads,
+        observer,
+        invalidation: options.invalidation,
+        onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
+      });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
         version: VERSION,

@@ -1,25 +1,35 @@
 /**
  * The engine: the one facade the api and fuse layers call. It owns the store, the function
- * registry, the worker pool and the executor, and offers put, recipe, stat and read. Nothing
- * above this layer touches LMDB or the pool directly.
+ * registry, the worker pool and the executor, and offers put, recipe, stat, read, invalidate
+ * and refs. Nothing above this layer touches LMDB or the pool directly.
  */
 import { CAddr, resolvePrefix } from '../core/caddr.js';
 import { recipeAddress } from '../core/address.js';
 import { decodeRecipe, encodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
-import type { ParamValue, Recipe } from '../core/recipe.js';
+import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../core/recipe.js';
+import { checkRefName } from '../core/ref-name.js';
 import { builtins } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
+import { boundInput } from '../compute/inputs.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
 import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
+import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
 import { ValueWriter } from '../store/value-writer.js';
+import { ChangeClock } from './change-clock.js';
+import { DeferredQueue, walkCascade, type Cascade, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
 import { canonicalRecipe } from './recipe-check.js';
+import { bindWithCascade, type RefSet } from './ref-binding.js';
+
+export type { Invalidation, InvalidationPolicy } from './invalidation.js';
+export type { RefBinding } from '../store/refs.js';
+export type { RefSet } from './ref-binding.js';
 
 export interface EngineOptions {
   /** Directory of the store (created if missing). */
@@ -32,6 +42,10 @@ export interface EngineOptions {
   readonly streamIdleMs?: number;
   /** Told about cache lookups, materializations, invalidations (default: nobody). */
   readonly observer?: EngineObserver;
+  /** What `invalidate` does to cached dependents unless a call says otherwise (default immediate). */
+  readonly invalidation?: InvalidationPolicy;
+  /** Where failures of deferred invalidation batches are reported (default: stderr). */
+  readonly onBackgroundError?: (err: unknown) => void;
 }
 
 /**
@@ -40,12 +54,6 @@ export interface EngineOptions {
  * computation failed.
  */
 export type ValueState = 'materialized' | 'partial' | 'computing' | 'not-materialized' | 'failed';
-
-/** What an invalidation did: outputs forgotten, and how many reverse-DAG levels it walked. */
-export interface Invalidation {
-  readonly evicted: number;
-  readonly depth: number;
-}
 
 /** What is known about an address without computing anything. */
 export interface AddressInfo {
@@ -95,6 +103,9 @@ export class Engine {
   private readonly executor: Executor;
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
+  private readonly changes = new ChangeClock();
+  private readonly deferred: DeferredQueue;
+  private readonly cascadeSource: CascadeSource;
 
   private constructor(
     private readonly store: Store,
@@ -102,6 +113,9 @@ export class Engine {
     streamIdleMs: number,
     /** Where the engine and the parts it builds report what they do (see src/metrics). */
     readonly observer: EngineObserver,
+    /** The default invalidation policy. */
+    readonly invalidationPolicy: InvalidationPolicy,
+    onBackgroundError: (err: unknown) => void,
   ) {
     this.streams = new StreamRuns({
       store,
@@ -114,15 +128,24 @@ export class Engine {
         if (err === undefined) this.executor.forgetFailures([addr]);
         else this.executor.recordFailure(addr, err);
       },
+      inputOf: (recipe) => boundInput(store, recipe.inputs[0]!),
+      invalidations: () => this.executor.invalidations,
+      canKeep: (mark) => this.executor.canKeep(mark),
     });
     this.executor = new Executor(store, pool, this.registry, this.streams, observer);
     this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer);
+    this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError);
+    this.cascadeSource = {
+      dependents: (a) => this.store.dependents(a),
+      isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
+    };
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
+    const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     const pool = new ComputePool({ threads: options.threads });
-    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver);
+    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report);
   }
 
   get chunkSize(): number {
@@ -137,11 +160,18 @@ export class Engine {
     return (await writer.finish(true)).addr;
   }
 
-  /** Validates and registers a recipe; durable on resolve. Inputs must already be known. */
-  async putRecipe(fn: FunctionId, inputs: readonly CAddr[], params: ReadonlyMap<string, ParamValue>): Promise<CAddr> {
+  /**
+   * Validates and registers a recipe; durable on resolve. Address inputs must already be
+   * known, and ref inputs bound.
+   */
+  async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>): Promise<CAddr> {
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
     for (const input of inputs) {
-      if (!this.isKnown(input)) throw new NotFoundError(`input ${input.hex} is neither a stored leaf nor a recipe`);
+      if (isRefInput(input)) {
+        if (!this.store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
+      } else if (!this.isKnown(input)) {
+        throw new NotFoundError(`input ${input.hex} is neither a stored leaf nor a recipe`);
+      }
     }
     const addr = recipeAddress(recipe);
     if (!this.store.getRecipe(addr)) await this.store.putRecipe(addr, encodeRecipe(recipe), inputs);
@@ -190,25 +220,72 @@ export class Engine {
   }
 
   /**
-   * Forgets the cached output of `addr` (if a recipe) and of every recipe that depends on it,
-   * transitively, through the persistent reverse DAG. The next read recomputes. Leaves stay.
+   * Forgets the cached output of `addr` (if a recipe) and, by `policy` (default: the engine's),
+   * of the recipes depending on it, transitively, through the persistent reverse DAG (see
+   * invalidation.ts). The next read recomputes. Leaves stay.
    */
-  async invalidate(addr: CAddr): Promise<Invalidation> {
+  async invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
     if (!this.isKnown(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
-    await this.ranges.settled(); // chunks still being stored must be seen, and dropped, too
-    const seen = new Set([addr.hex]);
-    const evict: CAddr[] = [];
-    let depth = 0;
-    for (let level = [addr], d = 0; level.length > 0; d++) {
-      const cached = level.filter((a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0);
-      if (cached.length > 0) depth = d;
-      evict.push(...cached);
-      level = level.flatMap((a) => this.store.dependents(a)).filter((a) => !seen.has(a.hex) && seen.add(a.hex));
-    }
-    this.executor.forgetFailures([...seen].map((hex) => CAddr.fromHex(hex)));
-    await this.store.removeActions(evict);
-    this.observer.onInvalidation(evict.length);
-    return { evicted: evict.length, depth };
+    let walk!: Cascade;
+    await this.evicting(async () => {
+      // Walked once chunks being stored have settled, so they count (and go) too.
+      walk = walkCascade(this.cascadeSource, [addr], policy === 'none' ? 0 : Infinity);
+      const now = policy === 'deferred' ? [addr] : walk.visited;
+      await this.store.removeActions(now);
+      return { visited: now };
+    });
+    const pending = policy === 'deferred' ? walk.visited.slice(1) : [];
+    this.deferred.add(pending);
+    this.observer.onInvalidation(walk.cached.length);
+    return { evicted: walk.cached.length, depth: walk.depth, policy, pending: pending.length };
+  }
+
+  /** Processes queued deferred invalidations now (tests, shutdown). */
+  flushDeferred(): Promise<void> {
+    return this.deferred.flush();
+  }
+
+  // --- refs ----------------------------------------------------------------------------------
+
+  /**
+   * Binds ref `name` to `addr` and, in the same transaction, forgets the cached output of every
+   * recipe that reads the ref, transitively: the next read recomputes with the new binding.
+   * Always immediate, whatever the invalidation policy, so no read after this returns sees
+   * an output of the old binding.
+   */
+  async setRef(name: string, addr: CAddr): Promise<RefSet> {
+    checkRefName(name);
+    if (!this.isKnown(addr)) throw new NotFoundError(`cannot bind ref ${name}: no leaf or recipe has address ${addr.hex}`);
+    const previous = this.store.refs.get(name);
+    const time = Date.now();
+    const walk = await this.evicting(() => bindWithCascade(this.store, this.cascadeSource, name, addr, time));
+    const evicted = walk.cached.length;
+    this.observer.onInvalidation(evicted);
+    return { binding: { name, addr, time }, previous, evicted, depth: evicted > 0 ? walk.depth + 1 : 0 };
+  }
+
+  /** The current binding of ref `name`; NOT_FOUND when it was never set. */
+  getRef(name: string): RefBinding {
+    const binding = this.store.refs.get(checkRefName(name));
+    if (!binding) throw new NotFoundError(`no ref is named ${name}`);
+    return binding;
+  }
+
+  /** Every ref with its current binding, by name. */
+  listRefs(): RefBinding[] {
+    return this.store.listRefs();
+  }
+
+  /** Every binding ref `name` has had, oldest first; NOT_FOUND when it was never set. */
+  refHistory(name: string): RefBinding[] {
+    const history = this.store.refs.historyOf(checkRefName(name));
+    if (history.length === 0) throw new NotFoundError(`no ref is named ${name}`);
+    return history;
+  }
+
+  /** When the value at `addr` last changed (ms since the epoch; 0 if never): the mount's mtime. */
+  changedAt(addr: CAddr): number {
+    return this.changes.changedAt(addr);
   }
 
   /** Two-hex-digit shards holding at least one leaf or recipe (the mount's top directory). */
@@ -257,7 +334,7 @@ export class Engine {
     }
   }
 
-  /** Recipes that take `addr` as an input. */
+  /** Recipes that take `addr` as an input, directly or through a ref bound to it. */
   dependents(addr: CAddr): CAddr[] {
     return this.store.dependents(addr);
   }
@@ -278,13 +355,42 @@ export class Engine {
     };
   }
 
-  /** Finishes queued work, stops the workers, closes the store. */
+  /** Finishes queued work (deferred invalidations too), stops the workers, closes the store. */
   async close(): Promise<void> {
+    await this.deferred.flush();
     await this.streams.close();
     await this.ranges.settled();
     await this.pool.close();
     await this.store.flushed();
     await this.store.close();
+  }
+
+  /** Forgets the cached outputs of `addrs` (a walk's visited addresses) now; durable on resolve. */
+  private async evict(addrs: readonly CAddr[]): Promise<void> {
+    await this.evicting(() => this.store.removeActions(addrs).then(() => ({ visited: addrs })));
+  }
+
+  /**
+   * Runs `remove`, which forgets outputs in the store, so that nothing computed from the old
+   * inputs survives it: while it runs, results of work under way are not stored (executor and
+   * range reader check {@link Executor.canKeep}), chunks already being stored are waited for
+   * (`remove` drops them too), and afterwards what was derived about the visited addresses
+   * (sizes, layouts, failures, mtimes) is reset.
+   */
+  private async evicting<T extends Pick<Cascade, 'visited'>>(remove: () => Promise<T>): Promise<T> {
+    let done: T;
+    this.executor.beginInvalidation();
+    try {
+      await this.ranges.settled();
+      done = await remove();
+    } finally {
+      this.executor.endInvalidation();
+    }
+    this.executor.forgetFailures(done.visited);
+    this.ranges.forget(done.visited);
+    this.streams.forget(done.visited);
+    this.changes.touch(done.visited);
+    return done;
   }
 
   private isKnown(addr: CAddr): boolean {

@@ -3,17 +3,16 @@
  * input count must fit, and params are validated and coerced against the function's schema.
  * Runs before an address is computed, so an invalid recipe never gets one.
  */
-import type { CAddr } from '../core/caddr.js';
 import { InputCountError } from '../core/errors.js';
 import { formatFunctionId, type FunctionId } from '../core/function-id.js';
-import type { ParamValue, Recipe } from '../core/recipe.js';
+import type { ParamValue, Recipe, RecipeInput } from '../core/recipe.js';
 import { normalizeParams } from '../compute/params.js';
 import type { FunctionRegistry } from '../compute/registry.js';
 
 export function canonicalRecipe(
   registry: FunctionRegistry,
   fnId: FunctionId,
-  inputs: readonly CAddr[],
+  inputs: readonly RecipeInput[],
   params: ReadonlyMap<string, ParamValue>,
 ): Recipe {
   const fn = registry.get(fnId);

@@ -1,6 +1,7 @@
 /**
- * Stat and statfs records for the mount. Everything is immutable, so times are the epoch and
- * modes are read-only; owner is the daemon. Directory sizes are 0 so that `du -b` of a
+ * Stat and statfs records for the mount. Values are immutable, so times are the epoch, except
+ * a value's mtime after an invalidation (a recipe over a rebound ref changes content: see
+ * engine/change-clock.ts); modes are read-only; owner is the daemon. Directory sizes are 0 so that `du -b` of a
  * directory is exactly the sum of the values in it.
  */
 import type { Engine } from '../engine/engine.js';
@@ -39,6 +40,7 @@ export interface FuseStatfs {
 
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
 /** I/O size hint: the kernel's largest FUSE read (128 KiB), so `cp`/`cat` ask in whole requests. */
 const IO_BLOCK = 128 * 1024;
 /** st_blocks unit, fixed by POSIX regardless of the filesystem's block size. */
@@ -62,9 +64,14 @@ export function dirStat(owner: Owner): FuseStat {
   return { ...base(owner), mode: S_IFDIR | 0o555, nlink: 2, size: 0, blocks: 0 };
 }
 
-/** A read-only regular file (0444) of `size` bytes. */
-export function fileStat(owner: Owner, size: number): FuseStat {
-  return { ...base(owner), mode: S_IFREG | 0o444, nlink: 1, size, blocks: Math.ceil(size / STAT_BLOCK) };
+/** A read-only regular file (0444) of `size` bytes, last changed at `mtime` (ms). */
+export function fileStat(owner: Owner, size: number, mtime = 0): FuseStat {
+  return { ...base(owner), mode: S_IFREG | 0o444, nlink: 1, size, blocks: Math.ceil(size / STAT_BLOCK), mtime, ctime: mtime };
+}
+
+/** A symlink (a ref) whose target is `target`; bound at `time` (ms). */
+export function symlinkStat(owner: Owner, target: string, time: number): FuseStat {
+  return { ...base(owner), mode: S_IFLNK | 0o777, nlink: 1, size: Buffer.byteLength(target), blocks: 0, mtime: time, ctime: time };
 }
 
 function base(owner: Owner): Pick<FuseStat, 'uid' | 'gid' | 'blksize' | 'atime' | 'mtime' | 'ctime'> {

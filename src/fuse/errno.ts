@@ -45,6 +45,7 @@ const byCode: Record<ErrorCode, ErrnoName> = {
   DECODE: 'EIO',
   BAD_PARAM: 'EINVAL',
   INPUT_COUNT: 'EINVAL',
+  INVALID_REF: 'EINVAL',
   UNKNOWN_FUNCTION: 'EINVAL',
 };
 

@@ -35,21 +35,31 @@ export interface Mount {
 }
 
 /**
- * fuse-native options. Values never change once they exist, so the kernel may cache freely:
- * - kernelCache: keep a file's page cache across opens (a second `cat` never reaches us);
- * - entryTimeout: cache name lookups for an hour (a lookup miss is not cached, so new
- *   addresses show up at once);
- * - attrTimeout: a second. A value's size is fixed forever, but a streaming output not yet
- *   computed shows an upper bound until it is; the exact size must show up soon after (a
- *   reader reaching the end sets it in the kernel at once). Asking again costs one getattr;
+ * fuse-native options (libfuse 2.9's high-level API: fuse-native exposes neither per-file
+ * open flags such as keep_cache or direct_io, nor the low-level notify_inval_inode, whose
+ * inode numbers the high-level API keeps to itself). Almost every value is immutable, but the
+ * output of a recipe over a ref changes, under the same path, when the ref is rebound. So:
+ *
+ * - autoCache, not kernelCache: on open, libfuse compares the file's mtime and size with
+ *   what it saw before and keeps the kernel page cache only if both are unchanged (kernelCache
+ *   would keep it always). An invalidated value gets a new mtime (engine.changedAt), so the
+ *   first open after a rebind drops the old pages; an immutable value keeps mtime and size, so
+ *   a second `cat` still never reaches us. acAttrTimeout '0' makes that comparison use a fresh
+ *   getattr at every open (strings: fuse-native drops a falsy 0);
+ * - attrTimeout '0': the kernel asks getattr again rather than trust a cached size, so a value
+ *   that grew on a rebind is read to its new end (the kernel stops reads at the size it holds),
+ *   and a streaming output's exact size replaces its upper bound as soon as it is known;
+ * - entryTimeout 3600: names never change meaning (a ref symlink's target is read by readlink,
+ *   which the kernel does not cache), and a lookup miss is not cached, so new addresses show up;
  * - timeout false: fuse-native otherwise fails any op after 15 s with ETIMEDOUT, and a read
  *   or stat of a large recipe legitimately waits for its computation longer than that.
  */
 export const FUSE_OPTIONS = {
   fsname: 'deriva',
   subtype: 'deriva',
-  kernelCache: true,
-  attrTimeout: 1,
+  autoCache: true,
+  acAttrTimeout: '0',
+  attrTimeout: '0',
   entryTimeout: 3600,
   timeout: false,
 } as const;

@@ -1,17 +1,17 @@
 /**
- * The read side of the mount: getattr, readdir, open, read, release, access and statfs, over
- * the engine. A value's size comes from the engine. A streaming output not yet computed
- * reports its function's upper bound, so that opening and reading it streams (the kernel reads
- * no further than a file's size, and the short read at the real end sets the exact size); a
- * whole output whose size is not yet known is materialized at getattr time (awaited, never
- * blocking the thread fuse-native serves ops on).
+ * The read side of the mount: getattr, readdir, readlink, open, read, release, access and
+ * statfs, over the engine. A value's size comes from the engine. A streaming output not yet
+ * computed reports its function's upper bound, so that opening and reading it streams (the
+ * kernel reads no further than a file's size, and the short read at the real end sets the
+ * exact size); a whole output whose size is not yet known is materialized at getattr time
+ * (awaited, never blocking the thread fuse-native serves ops on).
  */
-import type { Engine } from '../engine/engine.js';
-import { dirStat, fileStat, fsStat, type Owner } from './attrs.js';
+import type { Engine, RefBinding } from '../engine/engine.js';
+import { dirStat, fileStat, fsStat, symlinkStat, type Owner } from './attrs.js';
 import { EndReads } from './end-reads.js';
 import { FsError } from './errno.js';
 import { lookup, lookupValue } from './lookup.js';
-import { parsePath } from './paths.js';
+import { REFS_DIR, parsePath } from './paths.js';
 import { countOp, valueOp, valuesOp, type FuseHandler, type FuseLogger } from './op-guard.js';
 
 /** What every op needs: the engine, who owns the nodes, where to log. */
@@ -33,8 +33,16 @@ export function readOps(ctx: OpContext): Record<string, FuseHandler> {
   return {
     getattr: valueOp(log, 'getattr', async (path: string) => {
       const node = lookup(engine, path);
+      if (node.kind === 'ref') return symlinkStat(owner, refTarget(node.binding), node.binding.time);
       if (node.kind !== 'value') return dirStat(owner);
-      return fileStat(owner, node.info.size ?? (await engine.sizeBound(node.info.addr)));
+      const { addr, size } = node.info;
+      return fileStat(owner, size ?? (await engine.sizeBound(addr)), engine.changedAt(addr));
+    }),
+
+    readlink: valueOp(log, 'readlink', (path: string) => {
+      const node = lookup(engine, path);
+      if (node.kind !== 'ref') throw new FsError('EINVAL', `${path} is not a symlink`);
+      return refTarget(node.binding);
     }),
 
     readdir: valuesOp(log, 'readdir', (path: string) => readdir(ctx, path)),
@@ -73,11 +81,20 @@ export function readOps(ctx: OpContext): Record<string, FuseHandler> {
  */
 function readdir(ctx: OpContext, path: string): [string[], ReturnType<typeof dirStat>[]] {
   const node = lookup(ctx.engine, path);
-  if (node.kind === 'value') throw new FsError('ENOTDIR', `${path} is not a directory`);
+  if (node.kind === 'value' || node.kind === 'ref') throw new FsError('ENOTDIR', `${path} is not a directory`);
   if (node.kind === 'root') {
-    const shards = ctx.engine.shards();
-    return [shards, shards.map(() => dirStat(ctx.owner))];
+    const names = [...ctx.engine.shards(), REFS_DIR];
+    return [names, names.map(() => dirStat(ctx.owner))];
+  }
+  if (node.kind === 'refs') {
+    const refs = ctx.engine.listRefs();
+    return [refs.map((r) => r.name), refs.map((r) => symlinkStat(ctx.owner, refTarget(r), r.time))];
   }
   const addrs = ctx.engine.inShard(node.shard);
   return [addrs.map((a) => a.hex), addrs.map(() => fileStat(ctx.owner, 0))];
+}
+
+/** Where `<mnt>/refs/NAME` points: the bound value's path, relative to the refs directory. */
+export function refTarget(binding: RefBinding): string {
+  return `../${binding.addr.shard}/${binding.addr.hex}`;
 }

@@ -1,6 +1,6 @@
 /**
  * The embedded store: one LMDB environment holding chunks, value manifests, the set of leaves,
- * recipes with their DAG edges, and the action cache. Reads are synchronous (LMDB is a memory
+ * recipes with their DAG edges, the action cache, and refs (refs.ts). Reads are synchronous (LMDB is a memory
  * map); writes are asynchronous, batched by lmdb-js, and a write is reported done only once it
  * is flushed to disk. The same path may be opened from worker threads: lmdb-js shares the one
  * environment across threads of a process.
@@ -11,9 +11,11 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { StoreError } from '../core/errors.js';
+import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { releaseMappedPages } from '../native/index.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
+import { RefTables, type RefBinding } from './refs.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -79,6 +81,8 @@ export class Store {
   private readonly actions: Database<StoredAction, Buffer>;
   /** Chunks of outputs computed one at a time by range reads. */
   readonly partials: PartialChunks;
+  /** Named, rebindable pointers; bind them with {@link bindRef}. */
+  readonly refs: RefTables;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
   private readonly readCache = new LRUCache<string, CachedChunk>({
@@ -102,6 +106,7 @@ export class Store {
     this.rdeps = env.openDB({ name: 'rdeps', ...binary, dupSort: true });
     this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
     this.partials = new PartialChunks(env.openDB({ name: 'partials', ...binary }));
+    this.refs = new RefTables(env);
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
 
@@ -201,13 +206,20 @@ export class Store {
 
   // --- recipes and the DAG -----------------------------------------------------------------
 
-  /** Stores a recipe with its forward and reverse edges in one transaction; durable on resolve. */
-  async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly CAddr[]): Promise<void> {
+  /**
+   * Stores a recipe with its DAG edges in one transaction; durable on resolve. An address
+   * input gets a forward and a reverse edge; a ref input an entry in the ref's dependents.
+   */
+  async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly RecipeInput[]): Promise<void> {
     await this.env.transaction(() => {
       this.recipes.put(addr.bytes, Buffer.from(dcf));
       for (const input of inputs) {
-        this.deps.put(addr.bytes, input.bytes);
-        this.rdeps.put(input.bytes, addr.bytes);
+        if (isRefInput(input)) {
+          this.refs.addDependent(input.ref, addr);
+        } else {
+          this.deps.put(addr.bytes, input.bytes);
+          this.rdeps.put(input.bytes, addr.bytes);
+        }
       }
     });
     await this.env.flushed;
@@ -218,9 +230,52 @@ export class Store {
     return this.recipes.getBinary(addr.bytes);
   }
 
-  /** Recipes that name `addr` as an input (one level of the reverse DAG). */
+  /**
+   * One level of the reverse DAG: recipes that name `addr` as an input, and recipes that name
+   * a ref currently bound to `addr` (they read it when materialized).
+   */
   dependents(addr: CAddr): CAddr[] {
-    return [...this.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
+    const direct = [...this.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
+    const viaRefs = this.refs.namesBoundTo(addr).flatMap((name) => this.refs.dependentsOf(name));
+    return [...direct, ...viaRefs];
+  }
+
+  // --- refs --------------------------------------------------------------------------------
+
+  /**
+   * Binds ref `name` to `addr` and, in the same transaction, forgets the outputs `cascade`
+   * picks. `cascade` runs inside the transaction before anything is written, so nothing can
+   * slip in between, and if it throws (a refused binding) nothing is written at all. Durable
+   * on resolve: after a crash either both happened or neither did.
+   */
+  async bindRef<T extends { readonly evict: readonly CAddr[] }>(
+    name: string,
+    addr: CAddr,
+    time: number,
+    cascade: () => T,
+  ): Promise<T> {
+    const result = await this.env.transaction(() => {
+      const picked = cascade();
+      this.refs.bind(name, addr, time);
+      this.removeActionsNow(picked.evict);
+      return picked;
+    });
+    await this.env.flushed;
+    return result;
+  }
+
+  /**
+   * Garbage-collection roots held by refs: every address a ref is bound to now. Addresses a ref
+   * was bound to before (its history) are not roots: history records what was bound and when,
+   * it does not keep old values alive, so `ref set` back to a collected value fails as NOT_FOUND.
+   */
+  refRoots(): CAddr[] {
+    return this.refs.boundAddresses();
+  }
+
+  /** The current binding of every ref, by name. */
+  listRefs(): RefBinding[] {
+    return this.refs.list();
   }
 
   // --- action cache ------------------------------------------------------------------------
@@ -254,11 +309,14 @@ export class Store {
    * durable on resolve.
    */
   async removeActions(addrs: readonly CAddr[]): Promise<void> {
-    await this.env.transaction(() => {
-      for (const addr of addrs) this.actions.remove(addr.bytes);
-      this.partials.drop(addrs);
-    });
+    await this.env.transaction(() => this.removeActionsNow(addrs));
     await this.env.flushed;
+  }
+
+  /** The body of {@link removeActions}, for use inside a transaction. */
+  private removeActionsNow(addrs: readonly CAddr[]): void {
+    for (const addr of addrs) this.actions.remove(addr.bytes);
+    this.partials.drop(addrs);
   }
 
   // --- lookup ------------------------------------------------------------------------------
@@ -301,8 +359,9 @@ export class Store {
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */
-  stats(): { leaves: number; recipes: number; values: number; chunks: number; actions: number } {
+  stats(): { leaves: number; recipes: number; values: number; chunks: number; actions: number; refs: number } {
     return {
+      refs: this.refs.count(),
       leaves: entryCount(this.leaves),
       recipes: entryCount(this.recipes),
       values: entryCount(this.values),

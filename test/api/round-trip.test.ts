@@ -111,9 +111,9 @@ t.test('Invalidate reports evicted outputs and depth', async (t) => {
   const leaf = (await client.putLeaf(Buffer.from('x'))).addr;
   const up = await client.putRecipe('upper@1', [leaf]);
   const down = await client.putRecipe('lower@1', [up]);
-  t.same(await client.invalidate(leaf), { evicted: 0n, depth: 0 }, 'nothing computed yet');
+  t.same(await client.invalidate(leaf), { evicted: 0n, depth: 0, policy: 'immediate', pending: 0n }, 'nothing computed yet');
   await getAll(client, down);
-  t.same(await client.invalidate(leaf), { evicted: 2n, depth: 2 }, 'both outputs, two levels up');
+  t.same(await client.invalidate(leaf), { evicted: 2n, depth: 2, policy: 'immediate', pending: 0n }, 'both outputs, two levels up');
   t.match(await client.stat(down), { state: 'not-materialized' });
   t.equal((await getAll(client, down)).toString(), 'x', 'recomputed on the next read');
 });

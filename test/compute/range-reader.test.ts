@@ -104,7 +104,7 @@ t.test('invalidation drops partial outputs; the next read recomputes', async (t)
   const leaf = await engine.put(pseudoRandom(4 * CS, 9));
   const up = await engine.putRecipe(fn('upper@1'), [leaf], params());
   const first = await engine.read(up, CS, 10);
-  t.same(await engine.invalidate(up), { evicted: 1, depth: 0 });
+  t.same(await engine.invalidate(up), { evicted: 1, depth: 0, policy: 'immediate', pending: 0 });
   t.equal(engine.info(up).state, 'not-materialized');
   t.same(await engine.read(up, CS, 10), first);
   t.equal(engine.status().chunksComputed, 2);

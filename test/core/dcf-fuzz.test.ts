@@ -57,7 +57,16 @@ function lengthFields(b: Buffer): number[] {
   const at: number[] = [5];
   let p = 5 + 4 + b.readUInt32BE(5) + 1 + 4 + 1; // past name, version, inputs tag
   at.push(p);
-  p += 4 + 33 * b.readUInt32BE(p) + 1;
+  const inputs = b.readUInt32BE(p);
+  p += 4;
+  for (let i = 0; i < inputs; i++) {
+    if (b[p++] === 0) p += 32;
+    else {
+      at.push(p); // a ref name's length
+      p += 4 + b.readUInt32BE(p);
+    }
+  }
+  p += 1; // params tag
   at.push(p);
   const count = b.readUInt32BE(p);
   p += 4;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { CAddr } from '../../src/core/caddr.js';
-import type { ParamValue, Recipe } from '../../src/core/recipe.js';
+import { inputFromText, inputText, type ParamValue, type Recipe, type RecipeInput } from '../../src/core/recipe.js';
 
 export type Part = number | readonly number[] | Uint8Array | string;
 
@@ -43,7 +43,10 @@ export function lp(s: string | Uint8Array): Buffer {
 
 export const MAGIC = '44 43 46 01';
 
-/** A recipe in the fixture's JSON form: ints as decimal strings, bytes and addresses as hex. */
+/**
+ * A recipe in the fixture's JSON form: ints as decimal strings, bytes and addresses as hex,
+ * ref inputs as `ref:NAME`.
+ */
 export interface RecipeJson {
   fn: { name: string; version: number };
   inputs: string[];
@@ -62,7 +65,7 @@ export interface GoldenVector {
 export function recipeFromJson(j: RecipeJson): Recipe {
   const params = new Map<string, ParamValue>();
   for (const p of j.params) params.set(p.key, paramFromJson(p));
-  return { fn: { ...j.fn }, inputs: j.inputs.map((h) => CAddr.fromHex(h)), params };
+  return { fn: { ...j.fn }, inputs: j.inputs.map(inputFromText), params };
 }
 
 function paramFromJson(p: RecipeJson['params'][number]): ParamValue {
@@ -85,7 +88,7 @@ function paramFromJson(p: RecipeJson['params'][number]): ParamValue {
 export function normalize(r: Recipe): unknown {
   return {
     fn: { name: r.fn.name, version: r.fn.version },
-    inputs: r.inputs.map((a) => a.hex),
+    inputs: r.inputs.map(inputText),
     params: [...r.params].map(([k, p]) => [k, p.type, plain(p)]),
   };
 }
@@ -114,6 +117,13 @@ export const fnNameArb = fc
 
 export const addrArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => CAddr.fromBytes(b));
 
+/** Valid ref names, biased to short ones and to the 128-byte limit. */
+export const refNameArb = fc
+  .oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/), fc.stringMatching(/^[A-Za-z0-9._-]{120,128}$/))
+  .filter((n) => n.length <= 128 && n !== '.' && n !== '..');
+
+export const inputArb: fc.Arbitrary<RecipeInput> = fc.oneof(addrArb, refNameArb.map((ref) => ({ ref })));
+
 /** Keys and strings over all of Unicode (well-formed), biased to short and to the BMP edges. */
 const textArb = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
@@ -136,6 +146,6 @@ export const paramEntriesArb = fc.uniqueArray(fc.tuple(textArb.filter((k) => k.l
 
 export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
   fn: fc.record({ name: fnNameArb, version: fc.oneof(fc.integer({ min: 1, max: 0xffff_ffff }), fc.constant(0xffff_ffff)) }),
-  inputs: fc.array(addrArb, { maxLength: 6 }),
+  inputs: fc.array(inputArb, { maxLength: 6 }),
   params: paramEntriesArb.map((entries) => new Map(entries)),
 });

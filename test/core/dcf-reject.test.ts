@@ -70,7 +70,7 @@ t.test('truncated bodies', async (t) => {
   rejects(t, 'name cut', valid.subarray(0, 11), /fn name length 5 runs past the end of input \(2 bytes remain\)/, 5);
   rejects(t, 'version cut', valid.subarray(0, 17), 'truncated fn version', 15);
   rejects(t, 'inputs count cut', valid.subarray(0, 22), 'truncated inputs count', 20);
-  rejects(t, 'address cut', valid.subarray(0, 40), 'inputs count 1 needs 33 bytes', 20);
+  rejects(t, 'address cut', valid.subarray(0, 40), 'truncated address of input 0: needs 32 bytes', 25);
   rejects(t, 'params count cut', valid.subarray(0, 60), 'truncated params count', 58);
   const header = [NAME, VERSION, INPUTS];
   rejects(t, 'int cut', recipe(...header, params([lp('n'), '02', '00 00 00'])), 'truncated value of param "n"', P + 6);
@@ -87,8 +87,8 @@ t.test('length and count fields running past the end', async (t) => {
     rejects(t, `bytes length ${n}`, recipe(...header, params([lp('x'), '04', u32(n), 'aa'])), 'runs past', P + 6);
     rejects(t, `key length ${n}`, recipe(...header, params([u32(n), '61 01 00 00 00 00'])), 'key of param 0 length', P);
   }
-  rejects(t, 'inputs count 2^32-1', recipe(NAME, VERSION, '03', u32(0xffff_ffff), '00', ADDR), 'needs 141733920735', 20);
-  rejects(t, 'inputs count 2', recipe(NAME, VERSION, '03', u32(2), '00', ADDR, NO_PARAMS), 'inputs count 2 needs 66', 20);
+  rejects(t, 'inputs count 2^32-1', recipe(NAME, VERSION, '03', u32(0xffff_ffff), '00', ADDR), 'needs at least 25769803770', 20);
+  rejects(t, 'inputs count 2', recipe(NAME, VERSION, '03', u32(2), '00', ADDR, NO_PARAMS), 'unknown input kind 0x04', 57);
   rejects(t, 'params count 2^32-1', recipe(...header, '04', u32(0xffff_ffff), ...str('a', 'b')), 'params count', 58);
 });
 
@@ -122,9 +122,26 @@ t.test('invalid function name and version', async (t) => {
 
 t.test('input kinds', async (t) => {
   const withKind = (k: number): Buffer => recipe(NAME, VERSION, '03', u32(2), '00', ADDR, k, ADDR, NO_PARAMS);
-  rejects(t, 'named ref (reserved)', withKind(0x01), 'input kind 0x01 (named ref) is reserved', 57);
   rejects(t, 'kind 0x02', withKind(0x02), 'unknown input kind 0x02', 57);
   rejects(t, 'kind 0xff', withKind(0xff), 'unknown input kind 0xff', 57);
+});
+
+t.test('ref inputs (kind 0x01)', async (t) => {
+  const withRef = (name: Part): Buffer => recipe(NAME, VERSION, '03', u32(1), '01', name, NO_PARAMS);
+  t.same(decodeRecipe(withRef(lp('data'))).inputs, [{ ref: 'data' }], 'a valid ref decodes');
+  const bad: [string, Part][] = [
+    ['empty name', lp('')],
+    ['"."', lp('.')],
+    ['".."', lp('..')],
+    ['slash', lp('a/b')],
+    ['space', lp('a b')],
+    ['non-ASCII', lp('d\u00e9j\u00e0')],
+    ['NUL', lp('a\0')],
+    ['129 bytes', lp('r'.repeat(129))],
+  ];
+  for (const [name, body] of bad) rejects(t, `ref name ${name}`, withRef(body), /ref name .* of input 0 is not valid \(a ref name is 1 to 128/, 25);
+  rejects(t, 'ref name length past the end', withRef(u32(1000)), 'ref name of input 0 length 1000 runs past the end', 25);
+  rejects(t, 'ref name cut short', recipe(NAME, VERSION, '03', u32(1), '01', u32(4), 'aa'), /truncated|runs past/, 25);
 });
 
 t.test('param types and bool values', async (t) => {

@@ -12,6 +12,7 @@ stored recipe address. Add vectors at the end; never edit old ones.
 """
 import hashlib
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -41,11 +42,23 @@ def encode_value(p):
     return bytes([TYPE_CODES[t]]) + body
 
 
+REF_NAME = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def encode_input(text):
+    """An input as the fixture writes it: 64 hex digits (kind 00) or "ref:NAME" (kind 01)."""
+    if text.startswith("ref:"):
+        name = text[len("ref:"):]
+        assert REF_NAME.fullmatch(name) and name not in (".", ".."), name
+        return b"\x01" + lp(name.encode("ascii"))
+    return b"\x00" + bytes.fromhex(text)
+
+
 def encode(r):
     out = b"DCF\x01"
     out += b"\x01" + lp(r["fn"]["name"].encode("utf-8"))
     out += b"\x02" + u32(r["fn"]["version"])
-    out += b"\x03" + u32(len(r["inputs"])) + b"".join(b"\x00" + bytes.fromhex(a) for a in r["inputs"])
+    out += b"\x03" + u32(len(r["inputs"])) + b"".join(encode_input(a) for a in r["inputs"])
     params = sorted(r["params"], key=lambda p: p["key"].encode("utf-8"))  # UTF-8 byte order
     out += b"\x04" + u32(len(params))
     out += b"".join(lp(p["key"].encode("utf-8")) + encode_value(p) for p in params)
@@ -110,6 +123,12 @@ VECTORS = [
     ("string 1 is not int 1 (int)", fn("typed"), [], [i("n", 1)]),
     ("sort-lines with flags", fn("sort-lines", 2), [C], [b("reverse", True), b("numeric", False), s("locale", "C")]),
     ("everything at once", fn("kitchen-sink", 65536), [C, A, B], [by("\u00ff", "deadbeef"), i("\U0001F600", -12345678901234), s("\uff5e", "~")]),
+    ("one ref input", fn("upper"), ["ref:data"], []),
+    ("ref and address inputs mixed", fn("concat"), [A, "ref:dataset.v2", B, "ref:dataset.v2"], [s("sep", "\n")]),
+    ("ref name of one character", fn("identity"), ["ref:x"], []),
+    ("ref name of every allowed character class", fn("identity"), ["ref:Az09._-"], []),
+    ("longest ref name", fn("identity"), ["ref:" + "r" * 128], []),
+    ("ref named like an address", fn("identity"), ["ref:" + A], []),
 ]
 
 

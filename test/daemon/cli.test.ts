@@ -32,7 +32,7 @@ t.test('data commands print data, and JSON with --json', async (t) => {
   const dag = JSON.parse(out(await d.cli(['resolve', cut, '--json'])));
   t.same(dag.nodes.map((n: { addr: string }) => n.addr), [cut, sorted, leaf]);
 
-  t.same(JSON.parse(out(await d.cli(['invalidate', sorted, '--json']))), { evicted: 2, depth: 1 });
+  t.same(JSON.parse(out(await d.cli(['invalidate', sorted, '--json']))), { evicted: 2, depth: 1, policy: 'immediate', pending: 0 });
   t.match(out(await d.cli(['stat', cut])), /state\s+not-materialized/);
   t.match(out(await d.cli(['invalidate', leaf])), /evicted 0 cached output/);
 

@@ -155,9 +155,9 @@ t.test('invalidate forgets an output and every cached dependent, transitively', 
   const d = await engine.putRecipe(fn('count@1'), [c], params());
   t.equal((await engine.read(d)).toString(), '2 2 4\n');
   const computed = engine.status().computations;
-  t.same(await engine.invalidate(b), { evicted: 3, depth: 2 });
+  t.same(await engine.invalidate(b), { evicted: 3, depth: 2, policy: 'immediate', pending: 0 });
   t.equal(engine.info(d).state, 'not-materialized');
-  t.same(await engine.invalidate(leaf), { evicted: 0, depth: 0 }, 'nothing cached left');
+  t.same(await engine.invalidate(leaf), { evicted: 0, depth: 0, policy: 'immediate', pending: 0 }, 'nothing cached left');
   t.equal((await engine.read(d)).toString(), '2 2 4\n', 'recomputed on the next read');
   t.equal(engine.status().computations - computed, 3);
   await t.rejects(engine.invalidate(CAddr.fromHex('1'.repeat(64))), { code: 'NOT_FOUND' });

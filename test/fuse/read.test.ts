@@ -81,14 +81,14 @@ t.test('leaves of several chunks and recipes over them read like files', async (
 
   const all = [a, b, up, sl, cat, gz];
   const shards = [...new Set(all.map((x) => x.shard))].sort();
-  t.same((await text('ls', [mount.dir])).split('\n').filter(Boolean), shards, 'ls of the root lists the shards');
+  t.same((await text('ls', [mount.dir])).split('\n').filter(Boolean), [...shards, 'refs'], 'ls of the root lists the shards and refs');
   for (const shard of shards) {
     const want = all.filter((x) => x.shard === shard).map((x) => x.hex).sort();
     t.same((await text('ls', [join(mount.dir, shard)])).split('\n').filter(Boolean), want, `ls ${shard}`);
   }
   const found = (await text('find', [mount.dir, '-type', 'f'])).split('\n').filter(Boolean).sort();
   t.same(found, all.map((x) => pathOf(mount, x)).sort(), 'find -type f lists every value');
-  t.equal((await text('find', [mount.dir, '-type', 'd'])).split('\n').filter(Boolean).length, shards.length + 1, 'find -type d');
+  t.equal((await text('find', [mount.dir, '-type', 'd'])).split('\n').filter(Boolean).length, shards.length + 2, 'find -type d: the root, the shards and refs');
 
   const total = (await Promise.all(all.map((x) => engine.size(x)))).reduce((s, n) => s + n, 0);
   t.equal(await text('du', ['-sb', mount.dir]), `${total}\t${mount.dir}\n`, 'du -sb of the mount sums the values');

@@ -11,6 +11,7 @@ import { open } from 'lmdb';
 import { CAddr } from '../../src/core/caddr.js';
 import { recipeAddress } from '../../src/core/address.js';
 import { decodeRecipe } from '../../src/core/dcf.js';
+import { isRefInput } from '../../src/core/recipe.js';
 import { Hasher, hash } from '../../src/native/index.js';
 import { decodeManifest, type Manifest } from '../../src/store/manifest.js';
 
@@ -110,7 +111,8 @@ function checkRecipe(
   try {
     const recipe = decodeRecipe(dcf);
     if (!recipeAddress(recipe).bytes.equals(key)) return 'DCF does not hash to its key';
-    inputs = recipe.inputs;
+    // Ref inputs have no DAG edge of their own: they are indexed by ref name (store/refs.ts).
+    inputs = recipe.inputs.filter((i): i is CAddr => !isRefInput(i));
   } catch (err) {
     return (err as Error).message;
   }

@@ -30,8 +30,8 @@ export const protobufFileName = "deriva.proto";
 /**
  * Deriva's gRPC API, v1. Addresses travel as hex strings: a full 64-digit address or a unique
  * prefix of at least 8 digits, resolved by the daemon. Errors use standard status codes:
- * NOT_FOUND (unknown address or prefix), INVALID_ARGUMENT (malformed or ambiguous address, bad
- * param, wrong input count, unknown function), FAILED_PRECONDITION (a function failed on its
+ * NOT_FOUND (unknown address, prefix or ref), INVALID_ARGUMENT (malformed or ambiguous address,
+ * bad param, wrong input count, unknown function, invalid ref name or a ref cycle), FAILED_PRECONDITION (a function failed on its
  * inputs), RESOURCE_EXHAUSTED (message too large), INTERNAL (a store fault); the message names
  * what was wrong, and a `deriva-error-code` trailer carries Deriva's own error code.
  */
@@ -59,7 +59,10 @@ export interface Param {
 export interface PutRecipeRequest {
   /** name@version, e.g. "upper@1". */
   function: string;
-  /** Input addresses (or unique prefixes), in the order the function receives them. */
+  /**
+   * Inputs in the order the function receives them: addresses (or unique prefixes), or
+   * "ref:NAME" for a ref, read at its current binding whenever the recipe is materialized.
+   */
   inputs: string[];
   params: Param[];
 }
@@ -89,6 +92,7 @@ export interface StatRequest {
 
 export interface Recipe {
   function: string;
+  /** Full addresses, or "ref:NAME". */
   inputs: string[];
   params: Param[];
 }
@@ -138,17 +142,76 @@ export interface DagNode {
 
 export interface ResolveResponse {
   root: string;
-  /** Every distinct address reachable from root (root first, then breadth-first). */
+  /**
+   * Every distinct address reachable from root (root first, then breadth-first); a ref input
+   * is followed to its current binding.
+   */
   nodes: DagNode[];
+  /** The current binding of every ref named by a recipe in nodes. */
+  refs: RefBinding[];
 }
 
 export interface InvalidateRequest {
   addr: string;
+  /** "none", "immediate" or "deferred"; empty means the daemon's --invalidation policy. */
+  policy: string;
 }
 
 export interface InvalidateResponse {
+  /** Cached outputs forgotten (under "deferred": including those queued to be). */
+  evicted: bigint;
+  /** Reverse-DAG levels below the address that held a cached output. */
+  depth: number;
+  /** The policy applied. */
+  policy: string;
+  /** Dependents queued for a deferred batch. */
+  pending: bigint;
+}
+
+export interface RefBinding {
+  name: string;
+  addr: string;
+  /** When the binding was made, ms since the epoch. */
+  timeMs: bigint;
+}
+
+export interface SetRefRequest {
+  /** [A-Za-z0-9._-], 1 to 128 characters, not "." or "..". */
+  name: string;
+  /** Address or unique prefix of a stored leaf or recipe. */
+  addr: string;
+}
+
+export interface SetRefResponse {
+  binding?:
+    | RefBinding
+    | undefined;
+  /** The binding replaced, absent for a new ref. */
+  previous?:
+    | RefBinding
+    | undefined;
+  /** Cached outputs of dependents forgotten, and how many levels below the ref they reached. */
   evicted: bigint;
   depth: number;
+}
+
+export interface GetRefRequest {
+  name: string;
+}
+
+export interface ListRefsRequest {
+}
+
+export interface ListRefsResponse {
+  refs: RefBinding[];
+}
+
+export interface RefHistoryRequest {
+  name: string;
+}
+
+export interface RefHistoryResponse {
+  bindings: RefBinding[];
 }
 
 export interface StatusRequest {
@@ -175,6 +238,7 @@ export interface StatusResponse {
   bytesComputed: bigint;
   /** Streaming computations in progress. */
   streaming: bigint;
+  refs: bigint;
 }
 
 export interface ListFunctionsRequest {
@@ -1525,7 +1589,7 @@ export const DagNode: MessageFns<DagNode> = {
 };
 
 function createBaseResolveResponse(): ResolveResponse {
-  return { root: "", nodes: [] };
+  return { root: "", nodes: [], refs: [] };
 }
 
 export const ResolveResponse: MessageFns<ResolveResponse> = {
@@ -1535,6 +1599,9 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
     }
     for (const v of message.nodes) {
       DagNode.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.refs) {
+      RefBinding.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1568,6 +1635,14 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
             message.nodes.push(DagNode.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.refs.push(RefBinding.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1584,6 +1659,7 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
     return {
       root: isSet(object.root) ? globalThis.String(object.root) : "",
       nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => DagNode.fromJSON(e)) : [],
+      refs: globalThis.Array.isArray(object?.refs) ? object.refs.map((e: any) => RefBinding.fromJSON(e)) : [],
     };
   },
 
@@ -1595,6 +1671,9 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
     if (message.nodes?.length) {
       obj.nodes = message.nodes.map((e) => DagNode.toJSON(e));
     }
+    if (message.refs?.length) {
+      obj.refs = message.refs.map((e) => RefBinding.toJSON(e));
+    }
     return obj;
   },
 
@@ -1605,18 +1684,22 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
     const message = createBaseResolveResponse();
     message.root = object.root ?? "";
     message.nodes = object.nodes?.map((e) => DagNode.fromPartial(e)) || [];
+    message.refs = object.refs?.map((e) => RefBinding.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseInvalidateRequest(): InvalidateRequest {
-  return { addr: "" };
+  return { addr: "", policy: "" };
 }
 
 export const InvalidateRequest: MessageFns<InvalidateRequest> = {
   encode(message: InvalidateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.addr !== "") {
       writer.uint32(10).string(message.addr);
+    }
+    if (message.policy !== "") {
+      writer.uint32(18).string(message.policy);
     }
     return writer;
   },
@@ -1642,6 +1725,14 @@ export const InvalidateRequest: MessageFns<InvalidateRequest> = {
             message.addr = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.policy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1655,13 +1746,19 @@ export const InvalidateRequest: MessageFns<InvalidateRequest> = {
   },
 
   fromJSON(object: any): InvalidateRequest {
-    return { addr: isSet(object.addr) ? globalThis.String(object.addr) : "" };
+    return {
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      policy: isSet(object.policy) ? globalThis.String(object.policy) : "",
+    };
   },
 
   toJSON(message: InvalidateRequest): unknown {
     const obj: any = {};
     if (message.addr !== "") {
       obj.addr = message.addr;
+    }
+    if (message.policy !== "") {
+      obj.policy = message.policy;
     }
     return obj;
   },
@@ -1672,12 +1769,13 @@ export const InvalidateRequest: MessageFns<InvalidateRequest> = {
   fromPartial<I extends Exact<DeepPartial<InvalidateRequest>, I>>(object: I): InvalidateRequest {
     const message = createBaseInvalidateRequest();
     message.addr = object.addr ?? "";
+    message.policy = object.policy ?? "";
     return message;
   },
 };
 
 function createBaseInvalidateResponse(): InvalidateResponse {
-  return { evicted: 0n, depth: 0 };
+  return { evicted: 0n, depth: 0, policy: "", pending: 0n };
 }
 
 export const InvalidateResponse: MessageFns<InvalidateResponse> = {
@@ -1690,6 +1788,15 @@ export const InvalidateResponse: MessageFns<InvalidateResponse> = {
     }
     if (message.depth !== 0) {
       writer.uint32(16).uint32(message.depth);
+    }
+    if (message.policy !== "") {
+      writer.uint32(26).string(message.policy);
+    }
+    if (message.pending !== 0n) {
+      if (BigInt.asUintN(64, message.pending) !== message.pending) {
+        throw new globalThis.Error("value provided for field message.pending of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.pending);
     }
     return writer;
   },
@@ -1723,6 +1830,22 @@ export const InvalidateResponse: MessageFns<InvalidateResponse> = {
             message.depth = reader.uint32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.policy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pending = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1739,6 +1862,8 @@ export const InvalidateResponse: MessageFns<InvalidateResponse> = {
     return {
       evicted: isSet(object.evicted) ? BigInt(object.evicted) : 0n,
       depth: isSet(object.depth) ? globalThis.Number(object.depth) : 0,
+      policy: isSet(object.policy) ? globalThis.String(object.policy) : "",
+      pending: isSet(object.pending) ? BigInt(object.pending) : 0n,
     };
   },
 
@@ -1750,6 +1875,12 @@ export const InvalidateResponse: MessageFns<InvalidateResponse> = {
     if (message.depth !== 0) {
       obj.depth = Math.round(message.depth);
     }
+    if (message.policy !== "") {
+      obj.policy = message.policy;
+    }
+    if (message.pending !== 0n) {
+      obj.pending = message.pending.toString();
+    }
     return obj;
   },
 
@@ -1760,6 +1891,645 @@ export const InvalidateResponse: MessageFns<InvalidateResponse> = {
     const message = createBaseInvalidateResponse();
     message.evicted = (object.evicted !== undefined && object.evicted !== null) ? BigInt(object.evicted) : 0n;
     message.depth = object.depth ?? 0;
+    message.policy = object.policy ?? "";
+    message.pending = (object.pending !== undefined && object.pending !== null) ? BigInt(object.pending) : 0n;
+    return message;
+  },
+};
+
+function createBaseRefBinding(): RefBinding {
+  return { name: "", addr: "", timeMs: 0n };
+}
+
+export const RefBinding: MessageFns<RefBinding> = {
+  encode(message: RefBinding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.addr !== "") {
+      writer.uint32(18).string(message.addr);
+    }
+    if (message.timeMs !== 0n) {
+      if (BigInt.asUintN(64, message.timeMs) !== message.timeMs) {
+        throw new globalThis.Error("value provided for field message.timeMs of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.timeMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefBinding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefBinding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeMs = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RefBinding {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      timeMs: isSet(object.timeMs) ? BigInt(object.timeMs) : isSet(object.time_ms) ? BigInt(object.time_ms) : 0n,
+    };
+  },
+
+  toJSON(message: RefBinding): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    if (message.timeMs !== 0n) {
+      obj.timeMs = message.timeMs.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RefBinding>, I>>(base?: I): RefBinding {
+    return RefBinding.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RefBinding>, I>>(object: I): RefBinding {
+    const message = createBaseRefBinding();
+    message.name = object.name ?? "";
+    message.addr = object.addr ?? "";
+    message.timeMs = (object.timeMs !== undefined && object.timeMs !== null) ? BigInt(object.timeMs) : 0n;
+    return message;
+  },
+};
+
+function createBaseSetRefRequest(): SetRefRequest {
+  return { name: "", addr: "" };
+}
+
+export const SetRefRequest: MessageFns<SetRefRequest> = {
+  encode(message: SetRefRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.addr !== "") {
+      writer.uint32(18).string(message.addr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRefRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRefRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRefRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+    };
+  },
+
+  toJSON(message: SetRefRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRefRequest>, I>>(base?: I): SetRefRequest {
+    return SetRefRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRefRequest>, I>>(object: I): SetRefRequest {
+    const message = createBaseSetRefRequest();
+    message.name = object.name ?? "";
+    message.addr = object.addr ?? "";
+    return message;
+  },
+};
+
+function createBaseSetRefResponse(): SetRefResponse {
+  return { binding: undefined, previous: undefined, evicted: 0n, depth: 0 };
+}
+
+export const SetRefResponse: MessageFns<SetRefResponse> = {
+  encode(message: SetRefResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.binding !== undefined) {
+      RefBinding.encode(message.binding, writer.uint32(10).fork()).join();
+    }
+    if (message.previous !== undefined) {
+      RefBinding.encode(message.previous, writer.uint32(18).fork()).join();
+    }
+    if (message.evicted !== 0n) {
+      if (BigInt.asUintN(64, message.evicted) !== message.evicted) {
+        throw new globalThis.Error("value provided for field message.evicted of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.evicted);
+    }
+    if (message.depth !== 0) {
+      writer.uint32(32).uint32(message.depth);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRefResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRefResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.binding = RefBinding.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.previous = RefBinding.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.evicted = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.depth = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRefResponse {
+    return {
+      binding: isSet(object.binding) ? RefBinding.fromJSON(object.binding) : undefined,
+      previous: isSet(object.previous) ? RefBinding.fromJSON(object.previous) : undefined,
+      evicted: isSet(object.evicted) ? BigInt(object.evicted) : 0n,
+      depth: isSet(object.depth) ? globalThis.Number(object.depth) : 0,
+    };
+  },
+
+  toJSON(message: SetRefResponse): unknown {
+    const obj: any = {};
+    if (message.binding !== undefined) {
+      obj.binding = RefBinding.toJSON(message.binding);
+    }
+    if (message.previous !== undefined) {
+      obj.previous = RefBinding.toJSON(message.previous);
+    }
+    if (message.evicted !== 0n) {
+      obj.evicted = message.evicted.toString();
+    }
+    if (message.depth !== 0) {
+      obj.depth = Math.round(message.depth);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRefResponse>, I>>(base?: I): SetRefResponse {
+    return SetRefResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRefResponse>, I>>(object: I): SetRefResponse {
+    const message = createBaseSetRefResponse();
+    message.binding = (object.binding !== undefined && object.binding !== null)
+      ? RefBinding.fromPartial(object.binding)
+      : undefined;
+    message.previous = (object.previous !== undefined && object.previous !== null)
+      ? RefBinding.fromPartial(object.previous)
+      : undefined;
+    message.evicted = (object.evicted !== undefined && object.evicted !== null) ? BigInt(object.evicted) : 0n;
+    message.depth = object.depth ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetRefRequest(): GetRefRequest {
+  return { name: "" };
+}
+
+export const GetRefRequest: MessageFns<GetRefRequest> = {
+  encode(message: GetRefRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRefRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRefRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRefRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetRefRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRefRequest>, I>>(base?: I): GetRefRequest {
+    return GetRefRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRefRequest>, I>>(object: I): GetRefRequest {
+    const message = createBaseGetRefRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListRefsRequest(): ListRefsRequest {
+  return {};
+}
+
+export const ListRefsRequest: MessageFns<ListRefsRequest> = {
+  encode(_: ListRefsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRefsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRefsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListRefsRequest {
+    return {};
+  },
+
+  toJSON(_: ListRefsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRefsRequest>, I>>(base?: I): ListRefsRequest {
+    return ListRefsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRefsRequest>, I>>(_: I): ListRefsRequest {
+    const message = createBaseListRefsRequest();
+    return message;
+  },
+};
+
+function createBaseListRefsResponse(): ListRefsResponse {
+  return { refs: [] };
+}
+
+export const ListRefsResponse: MessageFns<ListRefsResponse> = {
+  encode(message: ListRefsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.refs) {
+      RefBinding.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRefsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRefsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refs.push(RefBinding.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRefsResponse {
+    return { refs: globalThis.Array.isArray(object?.refs) ? object.refs.map((e: any) => RefBinding.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListRefsResponse): unknown {
+    const obj: any = {};
+    if (message.refs?.length) {
+      obj.refs = message.refs.map((e) => RefBinding.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRefsResponse>, I>>(base?: I): ListRefsResponse {
+    return ListRefsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRefsResponse>, I>>(object: I): ListRefsResponse {
+    const message = createBaseListRefsResponse();
+    message.refs = object.refs?.map((e) => RefBinding.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRefHistoryRequest(): RefHistoryRequest {
+  return { name: "" };
+}
+
+export const RefHistoryRequest: MessageFns<RefHistoryRequest> = {
+  encode(message: RefHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RefHistoryRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: RefHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RefHistoryRequest>, I>>(base?: I): RefHistoryRequest {
+    return RefHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RefHistoryRequest>, I>>(object: I): RefHistoryRequest {
+    const message = createBaseRefHistoryRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseRefHistoryResponse(): RefHistoryResponse {
+  return { bindings: [] };
+}
+
+export const RefHistoryResponse: MessageFns<RefHistoryResponse> = {
+  encode(message: RefHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.bindings) {
+      RefBinding.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bindings.push(RefBinding.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RefHistoryResponse {
+    return {
+      bindings: globalThis.Array.isArray(object?.bindings)
+        ? object.bindings.map((e: any) => RefBinding.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RefHistoryResponse): unknown {
+    const obj: any = {};
+    if (message.bindings?.length) {
+      obj.bindings = message.bindings.map((e) => RefBinding.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RefHistoryResponse>, I>>(base?: I): RefHistoryResponse {
+    return RefHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RefHistoryResponse>, I>>(object: I): RefHistoryResponse {
+    const message = createBaseRefHistoryResponse();
+    message.bindings = object.bindings?.map((e) => RefBinding.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1833,6 +2603,7 @@ function createBaseStatusResponse(): StatusResponse {
     chunksComputed: 0n,
     bytesComputed: 0n,
     streaming: 0n,
+    refs: 0n,
   };
 }
 
@@ -1915,6 +2686,12 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.streaming of type uint64 too large");
       }
       writer.uint32(120).uint64(message.streaming);
+    }
+    if (message.refs !== 0n) {
+      if (BigInt.asUintN(64, message.refs) !== message.refs) {
+        throw new globalThis.Error("value provided for field message.refs of type uint64 too large");
+      }
+      writer.uint32(128).uint64(message.refs);
     }
     return writer;
   },
@@ -2052,6 +2829,14 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.streaming = reader.uint64() as bigint;
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.refs = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2101,6 +2886,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         ? BigInt(object.bytes_computed)
         : 0n,
       streaming: isSet(object.streaming) ? BigInt(object.streaming) : 0n,
+      refs: isSet(object.refs) ? BigInt(object.refs) : 0n,
     };
   },
 
@@ -2151,6 +2937,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.streaming !== 0n) {
       obj.streaming = message.streaming.toString();
     }
+    if (message.refs !== 0n) {
+      obj.refs = message.refs.toString();
+    }
     return obj;
   },
 
@@ -2182,6 +2971,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
       ? BigInt(object.bytesComputed)
       : 0n;
     message.streaming = (object.streaming !== undefined && object.streaming !== null) ? BigInt(object.streaming) : 0n;
+    message.refs = (object.refs !== undefined && object.refs !== null) ? BigInt(object.refs) : 0n;
     return message;
   },
 };
@@ -2688,7 +3478,7 @@ export const DerivaService = {
     responseSerialize: (value: ResolveResponse): Buffer => Buffer.from(ResolveResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ResolveResponse => ResolveResponse.decode(value),
   },
-  /** Forgets the cached output of an address and of everything that depends on it. */
+  /** Forgets the cached output of an address and, by policy, of everything that depends on it. */
   invalidate: {
     path: "/deriva.v1.Deriva/Invalidate" as const,
     requestStream: false as const,
@@ -2697,6 +3487,49 @@ export const DerivaService = {
     requestDeserialize: (value: Buffer): InvalidateRequest => InvalidateRequest.decode(value),
     responseSerialize: (value: InvalidateResponse): Buffer => Buffer.from(InvalidateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): InvalidateResponse => InvalidateResponse.decode(value),
+  },
+  /**
+   * Binds a ref (a named, rebindable pointer) to an address, and in the same transaction
+   * forgets the cached output of every recipe reading the ref, transitively.
+   */
+  setRef: {
+    path: "/deriva.v1.Deriva/SetRef" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetRefRequest): Buffer => Buffer.from(SetRefRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetRefRequest => SetRefRequest.decode(value),
+    responseSerialize: (value: SetRefResponse): Buffer => Buffer.from(SetRefResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetRefResponse => SetRefResponse.decode(value),
+  },
+  /** The current binding of a ref. */
+  getRef: {
+    path: "/deriva.v1.Deriva/GetRef" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRefRequest): Buffer => Buffer.from(GetRefRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRefRequest => GetRefRequest.decode(value),
+    responseSerialize: (value: RefBinding): Buffer => Buffer.from(RefBinding.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RefBinding => RefBinding.decode(value),
+  },
+  /** Every ref with its current binding, by name. */
+  listRefs: {
+    path: "/deriva.v1.Deriva/ListRefs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListRefsRequest): Buffer => Buffer.from(ListRefsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRefsRequest => ListRefsRequest.decode(value),
+    responseSerialize: (value: ListRefsResponse): Buffer => Buffer.from(ListRefsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRefsResponse => ListRefsResponse.decode(value),
+  },
+  /** Every binding a ref has had, oldest first. */
+  refHistory: {
+    path: "/deriva.v1.Deriva/RefHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RefHistoryRequest): Buffer => Buffer.from(RefHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RefHistoryRequest => RefHistoryRequest.decode(value),
+    responseSerialize: (value: RefHistoryResponse): Buffer => Buffer.from(RefHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RefHistoryResponse => RefHistoryResponse.decode(value),
   },
   /** Daemon and store counters. */
   status: {
@@ -2737,8 +3570,19 @@ export interface DerivaServer extends UntypedServiceImplementation {
   stat: handleUnaryCall<StatRequest, StatResponse>;
   /** The recipe DAG below an address. */
   resolve: handleUnaryCall<ResolveRequest, ResolveResponse>;
-  /** Forgets the cached output of an address and of everything that depends on it. */
+  /** Forgets the cached output of an address and, by policy, of everything that depends on it. */
   invalidate: handleUnaryCall<InvalidateRequest, InvalidateResponse>;
+  /**
+   * Binds a ref (a named, rebindable pointer) to an address, and in the same transaction
+   * forgets the cached output of every recipe reading the ref, transitively.
+   */
+  setRef: handleUnaryCall<SetRefRequest, SetRefResponse>;
+  /** The current binding of a ref. */
+  getRef: handleUnaryCall<GetRefRequest, RefBinding>;
+  /** Every ref with its current binding, by name. */
+  listRefs: handleUnaryCall<ListRefsRequest, ListRefsResponse>;
+  /** Every binding a ref has had, oldest first. */
+  refHistory: handleUnaryCall<RefHistoryRequest, RefHistoryResponse>;
   /** Daemon and store counters. */
   status: handleUnaryCall<StatusRequest, StatusResponse>;
   /** Every function a recipe may call, with its param schema. */
@@ -2816,7 +3660,7 @@ export interface DerivaClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResolveResponse) => void,
   ): ClientUnaryCall;
-  /** Forgets the cached output of an address and of everything that depends on it. */
+  /** Forgets the cached output of an address and, by policy, of everything that depends on it. */
   invalidate(
     request: InvalidateRequest,
     callback: (error: ServiceError | null, response: InvalidateResponse) => void,
@@ -2831,6 +3675,70 @@ export interface DerivaClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: InvalidateResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Binds a ref (a named, rebindable pointer) to an address, and in the same transaction
+   * forgets the cached output of every recipe reading the ref, transitively.
+   */
+  setRef(
+    request: SetRefRequest,
+    callback: (error: ServiceError | null, response: SetRefResponse) => void,
+  ): ClientUnaryCall;
+  setRef(
+    request: SetRefRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetRefResponse) => void,
+  ): ClientUnaryCall;
+  setRef(
+    request: SetRefRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetRefResponse) => void,
+  ): ClientUnaryCall;
+  /** The current binding of a ref. */
+  getRef(request: GetRefRequest, callback: (error: ServiceError | null, response: RefBinding) => void): ClientUnaryCall;
+  getRef(
+    request: GetRefRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RefBinding) => void,
+  ): ClientUnaryCall;
+  getRef(
+    request: GetRefRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RefBinding) => void,
+  ): ClientUnaryCall;
+  /** Every ref with its current binding, by name. */
+  listRefs(
+    request: ListRefsRequest,
+    callback: (error: ServiceError | null, response: ListRefsResponse) => void,
+  ): ClientUnaryCall;
+  listRefs(
+    request: ListRefsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListRefsResponse) => void,
+  ): ClientUnaryCall;
+  listRefs(
+    request: ListRefsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListRefsResponse) => void,
+  ): ClientUnaryCall;
+  /** Every binding a ref has had, oldest first. */
+  refHistory(
+    request: RefHistoryRequest,
+    callback: (error: ServiceError | null, response: RefHistoryResponse) => void,
+  ): ClientUnaryCall;
+  refHistory(
+    request: RefHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RefHistoryResponse) => void,
+  ): ClientUnaryCall;
+  refHistory(
+    request: RefHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RefHistoryResponse) => void,
   ): ClientUnaryCall;
   /** Daemon and store counters. */
   status(

@@ -1,13 +1,16 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
 import { resolveHome } from '../../daemon/home.js';
+import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
 import type { GlobalArgs } from '../context.js';
+import { POLICY_HELP } from './invalidate.js';
 
 interface DaemonArgs extends GlobalArgs {
   mount?: string;
   listen: string[];
   threads?: number;
   metrics?: string;
+  invalidation: InvalidationPolicy;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -23,6 +26,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .option('metrics', {
         type: 'string',
         describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0 picks a free port, printed at start)',
+      })
+      .option('invalidation', {
+        choices: INVALIDATION_POLICIES,
+        default: 'immediate' as InvalidationPolicy,
+        describe: `what 'deriva invalidate' does to cached dependents unless it says --policy. ${POLICY_HELP} ` +
+          'Rebinding a ref always forgets its dependents at once, in the same transaction.',
       })
       .check((argv) => {
         const bad = argv.listen.find((l) => !isHostPort(l));
@@ -45,6 +54,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       listen: args.listen,
       threads: args.threads,
       metrics: args.metrics,
+      invalidation: args.invalidation,
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);

@@ -19,6 +19,7 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       ['recipes', String(s.recipes)],
       ['values', String(s.values)],
       ['chunks', String(s.chunks)],
+      ['refs', String(s.refs)],
       ['cached', `${s.cachedOutputs} output(s)`],
       ['computed', `${s.computations} whole output(s) and ${s.chunksComputed} chunk(s) (${humanBytes(s.bytesComputed)}) since start, ${s.queued} queued, ${s.streaming} streaming now`],
     ];

@@ -1,0 +1,93 @@
+/**
+ * Refs in LMDB: named, rebindable pointers to addresses. Four tables, always written together
+ * inside one of the store's transactions:
+ *
+ * - `refs`: name -> current binding {addr, time, seq};
+ * - `refHistory`: [name, seq] -> {addr, time}, every binding in order (never rewritten);
+ * - `refBound`: addr -> names bound to it (dupsort), so the reverse DAG walk can step from a
+ *   value to the recipes that read it through a ref;
+ * - `refDeps`: name -> recipes naming the ref as an input (dupsort), written with the recipe.
+ */
+import type { Database, RootDatabase } from 'lmdb';
+import { CAddr } from '../core/caddr.js';
+
+/** One binding of a ref: what it pointed to, and since when (ms since the epoch). */
+export interface RefBinding {
+  readonly name: string;
+  readonly addr: CAddr;
+  readonly time: number;
+}
+
+interface StoredBinding {
+  addr: Buffer;
+  time: number;
+  seq: number;
+}
+
+type BinaryDupDb = Database<Buffer, Buffer>;
+
+export class RefTables {
+  private readonly current: Database<StoredBinding, string>;
+  private readonly history: Database<{ addr: Buffer; time: number }, [string, number]>;
+  private readonly bound: BinaryDupDb;
+  private readonly deps: BinaryDupDb;
+
+  constructor(env: RootDatabase) {
+    const dup = { encoding: 'binary', keyEncoding: 'binary', dupSort: true } as const;
+    this.current = env.openDB({ name: 'refs' });
+    this.history = env.openDB({ name: 'refHistory' });
+    this.bound = env.openDB({ name: 'refBound', ...dup });
+    this.deps = env.openDB({ name: 'refDeps', ...dup });
+  }
+
+  get(name: string): RefBinding | undefined {
+    const b = this.current.get(name);
+    return b && { name, addr: CAddr.fromBytes(b.addr), time: b.time };
+  }
+
+  /** Every ref with its current binding, by name. */
+  list(): RefBinding[] {
+    return [...this.current.getRange()].map(({ key, value }) => ({ name: key, addr: CAddr.fromBytes(value.addr), time: value.time }));
+  }
+
+  count(): number {
+    return (this.current.getStats() as { entryCount: number }).entryCount;
+  }
+
+  /** Every binding `name` has had, oldest first (the last is the current one). */
+  historyOf(name: string): RefBinding[] {
+    const range = this.history.getRange({ start: [name, 0], end: [name, Number.MAX_SAFE_INTEGER] });
+    return [...range].map(({ value }) => ({ name, addr: CAddr.fromBytes(value.addr), time: value.time }));
+  }
+
+  /** Addresses some ref is bound to now, each once. */
+  boundAddresses(): CAddr[] {
+    return [...this.bound.getKeys()].map((k) => CAddr.fromBytes(k));
+  }
+
+  /** Names of the refs bound to `addr` now. */
+  namesBoundTo(addr: CAddr): string[] {
+    return [...this.bound.getValues(addr.bytes)].map((b) => b.toString('latin1'));
+  }
+
+  /** Recipes that name ref `name` as an input. */
+  dependentsOf(name: string): CAddr[] {
+    return [...this.deps.getValues(Buffer.from(name, 'latin1'))].map((b) => CAddr.fromBytes(b));
+  }
+
+  /** Binds `name` to `addr`, appending to its history. Call inside a store transaction. */
+  bind(name: string, addr: CAddr, time: number): void {
+    const nameBytes = Buffer.from(name, 'latin1');
+    const old = this.current.get(name);
+    if (old) void this.bound.remove(old.addr, nameBytes);
+    const seq = old ? old.seq + 1 : 0;
+    void this.current.put(name, { addr: addr.bytes, time, seq });
+    void this.history.put([name, seq], { addr: addr.bytes, time });
+    void this.bound.put(addr.bytes, nameBytes);
+  }
+
+  /** Records that `recipe` names ref `name`. Call inside a store transaction. */
+  addDependent(name: string, recipe: CAddr): void {
+    void this.deps.put(Buffer.from(name, 'latin1'), recipe.bytes);
+  }
+}
