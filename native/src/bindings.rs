@@ -81,7 +81,10 @@ fn js_release_mapped_pages<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<
     let path = match args.get(0) {
         Some(v) if env.type_of(v)? == ValueType::String => env.get_string(v)?,
         _ => {
-            return Err(JsError::type_error("ERR_INVALID_ARG_TYPE", "releaseMappedPages: path must be a string"))
+            return Err(JsError::type_error(
+                "ERR_INVALID_ARG_TYPE",
+                "releaseMappedPages: path must be a string",
+            ))
         }
     };
     let maps = std::fs::read_to_string("/proc/self/maps")
