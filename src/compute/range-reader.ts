@@ -122,7 +122,10 @@ export class RangeReader {
     const stored = this.stored(addr);
     if (stored) return readInto(this.store, stored, offset, target);
     const { recipe, fn } = this.decode(addr);
-    if (fn.kind === 'streaming') return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
+    if (fn.kind === 'streaming') {
+      this.executor.admitFor(addr, recipe.fn);
+      return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
+    }
     const total = await this.size(addr);
     const start = Math.max(0, Math.min(offset, total));
     const end = Math.min(total, start + target.length);
@@ -192,6 +195,7 @@ export class RangeReader {
   }
 
   private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
+    this.executor.admitFor(addr, recipe.fn);
     const cs = this.store.chunkSize;
     const total = await this.size(addr);
     const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable

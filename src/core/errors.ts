@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'INPUT_COUNT'
   | 'FUNCTION_FAILED'
   | 'STORE'
-  | 'INTEGRITY';
+  | 'INTEGRITY'
+  | 'FLOAT_DISABLED';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -86,4 +87,9 @@ export class StoreError extends DerivaError {
 /** Stored bytes do not match their address. */
 export class IntegrityError extends DerivaError {
   readonly code = 'INTEGRITY';
+}
+
+/** A function that uses floating point, under the float policy `disabled`. */
+export class FloatDisabledError extends DerivaError {
+  readonly code = 'FLOAT_DISABLED';
 }

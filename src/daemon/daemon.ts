@@ -8,6 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import type { FloatPolicy } from '../compute/float-policy.js';
 import { Engine } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { homeLayout, type HomeLayout } from './home.js';
@@ -23,6 +24,8 @@ export interface DaemonOptions {
   readonly mount?: string;
   /** Compute worker threads (default: one per core). */
   readonly threads?: number;
+  /** Whether float functions may be registered and computed (default `strict`). */
+  readonly floatPolicy?: FloatPolicy;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -48,7 +51,7 @@ export class Daemon {
     const log = createLogger(layout.log);
     const undo: Array<() => Promise<unknown>> = [() => lock.release()];
     try {
-      const engine = Engine.open({ storeDir: layout.store, threads: options.threads });
+      const engine = Engine.open({ storeDir: layout.store, threads: options.threads, floatPolicy: options.floatPolicy });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
         version: VERSION,
@@ -61,7 +64,8 @@ export class Daemon {
       await listen(server, [unixTarget(layout.socket), ...(options.listen ?? [])]);
       undo.unshift(() => shutdown(server, 0));
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log }) : undefined;
-      log.info({ home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount }, 'daemon ready');
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount };
+      log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount);
     } catch (err) {
       for (const step of undo) await step().catch(() => {});

@@ -12,6 +12,7 @@ import type { ParamValue, Recipe } from '../core/recipe.js';
 import { builtins } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
+import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** A streaming computation paused with nobody reading is abandoned after this long. */
   readonly streamIdleMs?: number;
+  /** Whether float functions may be registered and computed (default `strict`: they may). */
+  readonly floatPolicy?: FloatPolicy;
 }
 
 /**
@@ -97,6 +100,7 @@ export class Engine {
     private readonly store: Store,
     private readonly pool: ComputePool,
     streamIdleMs: number,
+    readonly floatPolicy: FloatPolicy,
   ) {
     this.streams = new StreamRuns({
       store,
@@ -109,13 +113,15 @@ export class Engine {
         else this.executor.recordFailure(addr, err);
       },
     });
-    this.executor = new Executor(store, pool, this.registry, this.streams);
+    const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
+    this.executor = new Executor(store, pool, this.registry, this.streams, admit);
     this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams);
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
-    return new Engine(store, new ComputePool({ threads: options.threads }), options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS);
+    const pool = new ComputePool({ threads: options.threads });
+    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
   }
 
   get chunkSize(): number {
@@ -130,8 +136,12 @@ export class Engine {
     return (await writer.finish(true)).addr;
   }
 
-  /** Validates and registers a recipe; durable on resolve. Inputs must already be known. */
+  /**
+   * Validates and registers a recipe; durable on resolve. Inputs must already be known. A float
+   * function under the float policy `disabled` is refused.
+   */
   async putRecipe(fn: FunctionId, inputs: readonly CAddr[], params: ReadonlyMap<string, ParamValue>): Promise<CAddr> {
+    enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
     for (const input of inputs) {
       if (!this.isKnown(input)) throw new NotFoundError(`input ${input.hex} is neither a stored leaf nor a recipe`);

@@ -1,5 +1,6 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
+import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../compute/float-policy.js';
 import { resolveHome } from '../../daemon/home.js';
 import type { GlobalArgs } from '../context.js';
 
@@ -7,6 +8,7 @@ interface DaemonArgs extends GlobalArgs {
   mount?: string;
   listen: string[];
   threads?: number;
+  'float-policy': FloatPolicy;
 }
 
 export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
@@ -17,6 +19,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .option('mount', { type: 'string', describe: 'mount the store read-only here with FUSE (created if missing)' })
       .option('listen', { type: 'string', array: true, default: [], describe: 'also serve gRPC on HOST:PORT (repeatable)' })
       .option('threads', { type: 'number', describe: 'compute worker threads (default: one per core)' })
+      .option('float-policy', {
+        choices: FLOAT_POLICIES,
+        default: DEFAULT_FLOAT_POLICY,
+        describe:
+          'functions that use floating point (fmap, stats): strict runs them on bit-reproducible software math; disabled refuses to register or compute them',
+      })
       .check((argv) => {
         const bad = argv.listen.find((l) => !/^[^\s:]+:\d{1,5}$/.test(l) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
@@ -26,7 +34,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         return true;
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
-      .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP'),
+      .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
+      .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -35,6 +44,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       mount: args.mount,
       listen: args.listen,
       threads: args.threads,
+      floatPolicy: args['float-policy'],
     });
     const where = daemon.mount ? `, mounted at ${daemon.mount.dir}` : '';
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);
