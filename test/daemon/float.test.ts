@@ -52,6 +52,9 @@ t.test('--float-policy disabled refuses to register float recipes, in one line',
     t.match(r.stderr, new RegExp(`^deriva: cannot register a recipe of ${args[0]}: it uses floating point .*\\n$`));
   }
   t.equal((await d.cli(['recipe', 'upper@1', '-i', leaf])).code, 0, 'other functions still register');
+  const fns = JSON.parse(out(await d.cli(['fn', 'list', '--json']))) as { id: string; usesFloat: boolean }[];
+  t.same(fns.filter((f) => f.usesFloat).map((f) => f.id), ['fmap@1', 'stats@1'], 'fn list says which use floats');
+  t.match(out(await d.cli(['fn', 'list'])), /^stats@1 .*\[uses float\]$/m);
 });
 
 t.test('a bad --float-policy is a usage error', async (t) => {

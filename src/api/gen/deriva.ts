@@ -202,6 +202,8 @@ export interface FunctionInfo {
   /** Absent means unbounded. */
   maxInputs?: number | undefined;
   params: ParamSpec[];
+  /** Computes with floating point: refused by a daemon run with --float-policy disabled. */
+  usesFloat: boolean;
 }
 
 export interface ListFunctionsResponse {
@@ -2372,7 +2374,17 @@ export const ParamSpec: MessageFns<ParamSpec> = {
 };
 
 function createBaseFunctionInfo(): FunctionInfo {
-  return { id: "", name: "", version: 0, kind: "", doc: "", minInputs: 0, maxInputs: undefined, params: [] };
+  return {
+    id: "",
+    name: "",
+    version: 0,
+    kind: "",
+    doc: "",
+    minInputs: 0,
+    maxInputs: undefined,
+    params: [],
+    usesFloat: false,
+  };
 }
 
 export const FunctionInfo: MessageFns<FunctionInfo> = {
@@ -2400,6 +2412,9 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     }
     for (const v of message.params) {
       ParamSpec.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.usesFloat !== false) {
+      writer.uint32(72).bool(message.usesFloat);
     }
     return writer;
   },
@@ -2481,6 +2496,14 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
             message.params.push(ParamSpec.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.usesFloat = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2511,6 +2534,11 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
         ? globalThis.Number(object.max_inputs)
         : undefined,
       params: globalThis.Array.isArray(object?.params) ? object.params.map((e: any) => ParamSpec.fromJSON(e)) : [],
+      usesFloat: isSet(object.usesFloat)
+        ? globalThis.Boolean(object.usesFloat)
+        : isSet(object.uses_float)
+        ? globalThis.Boolean(object.uses_float)
+        : false,
     };
   },
 
@@ -2540,6 +2568,9 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     if (message.params?.length) {
       obj.params = message.params.map((e) => ParamSpec.toJSON(e));
     }
+    if (message.usesFloat !== false) {
+      obj.usesFloat = message.usesFloat;
+    }
     return obj;
   },
 
@@ -2556,6 +2587,7 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     message.minInputs = object.minInputs ?? 0;
     message.maxInputs = object.maxInputs ?? undefined;
     message.params = object.params?.map((e) => ParamSpec.fromPartial(e)) || [];
+    message.usesFloat = object.usesFloat ?? false;
     return message;
   },
 };
