@@ -99,9 +99,15 @@ pub fn canonical(x: f64) -> f64 {
 pub enum BatchError {
     UnknownOp(usize),
     /// A binary op got a second operand array that is neither of length 1 nor `xs.len()`.
-    ArgLength { xs: usize, ys: usize },
+    ArgLength {
+        xs: usize,
+        ys: usize,
+    },
     /// `out` is not as long as `xs`.
-    OutLength { xs: usize, out: usize },
+    OutLength {
+        xs: usize,
+        out: usize,
+    },
 }
 
 /// `out[i] = op(xs[i])` for a unary op (`ys` unused); for a binary one `op(xs[i], ys[i])`, or

@@ -43,7 +43,10 @@ fn op_arg<'a>(env: Env<'a>, value: Option<Value<'a>>) -> JsResult<usize> {
     if n.fract() == 0.0 && n >= 0.0 && n < OPS.len() as f64 {
         Ok(n as usize)
     } else {
-        Err(JsError::range_error("ERR_OUT_OF_RANGE", format!("floatApply: op must be 0..{}, got {n}", OPS.len() - 1)))
+        Err(JsError::range_error(
+            "ERR_OUT_OF_RANGE",
+            format!("floatApply: op must be 0..{}, got {n}", OPS.len() - 1),
+        ))
     }
 }
 
@@ -53,14 +56,19 @@ fn doubles_arg<'a>(env: Env<'a>, value: Option<Value<'a>>, param: &str) -> JsRes
         Some(v) => env.bytes(v)?,
         None => None,
     }
-    .ok_or_else(|| JsError::type_error("ERR_INVALID_ARG_TYPE", format!("float: {param} must be a Uint8Array")))?;
+    .ok_or_else(|| {
+        JsError::type_error("ERR_INVALID_ARG_TYPE", format!("float: {param} must be a Uint8Array"))
+    })?;
     if bytes.len() % 8 != 0 {
         return Err(JsError::range_error(
             "ERR_OUT_OF_RANGE",
             format!("float: {param} must hold whole doubles (8 bytes each), got {} bytes", bytes.len()),
         ));
     }
-    Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
 }
 
 fn doubles_buffer<'a>(env: Env<'a>, values: &[f64]) -> JsResult<Value<'a>> {

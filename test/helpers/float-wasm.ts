@@ -8,8 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 export const FLOAT_WASM = fileURLToPath(new URL('../../native/target/wasm32/deriva_float.wasm', import.meta.url));
 
+/** The slice of the WebAssembly API used here (tsconfig's lib has no DOM types, where it lives). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
 interface Exports {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer };
   prepare(n: number, m: number): void;
   xs_ptr(): number;
   ys_ptr(): number;
@@ -29,7 +35,7 @@ export interface FloatWasm {
 export function loadFloatWasm(): FloatWasm {
   if (!existsSync(FLOAT_WASM)) throw new Error(`${FLOAT_WASM} is missing: run \`make wasm\``);
   const module = new WebAssembly.Module(readFileSync(FLOAT_WASM));
-  const wasm = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  const wasm = new WebAssembly.Instance(module, {}).exports as Exports;
   // Views are made after prepare(): growing memory detaches the old ArrayBuffer.
   const view = (ptr: number, n: number) => new Float64Array(wasm.memory.buffer, ptr, n);
   const load = (xs: Float64Array, ys: Float64Array) => {
