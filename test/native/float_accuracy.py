@@ -24,6 +24,7 @@ mp.prec = 160  # mpmath raises its working precision itself where it must (huge 
 TWO_1024 = mpf(2) ** 1024
 MAX = mpf(sys.float_info.max)
 SKIP = object()
+MIN_NORMAL = mpmath.ldexp(1, -1022)
 
 
 def from_hex(h):
@@ -112,14 +113,14 @@ EXACT = {
 def ulp(v):
     """ulp of the binade of v; values past the largest double are measured in its ulp."""
     a = abs(v)
-    if a < mpf(2) ** -1022:
-        return mpf(2) ** -1074
-    e = min(int(mpmath.floor(mpmath.log(a, 2))), 1023)  # log2 may be a hair off: settle below
-    while mpf(2) ** e > a:
+    if a < MIN_NORMAL:
+        return mpmath.ldexp(1, -1074)
+    if a >= TWO_1024:
+        return mpmath.ldexp(1, 971)
+    e = math.frexp(float(a))[1] - 1  # float() may round up into the next binade: settle below
+    if mpmath.ldexp(1, e) > a:
         e -= 1
-    while e < 1023 and mpf(2) ** (e + 1) <= a:
-        e += 1
-    return mpf(2) ** (e - 52)
+    return mpmath.ldexp(1, e - 52)
 
 
 def measure(lines):
