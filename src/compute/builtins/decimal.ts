@@ -30,6 +30,12 @@ export function parseNumber(text: string): number | undefined {
   return SPECIAL.get(text);
 }
 
+/**
+ * The longest written number: a sign, "0.", five zeros and 17 significant digits, as in
+ * -0.0000012345678901234567 (exponent forms stop at 24: -1.2345678901234567e-308).
+ */
+export const MAX_NUMBER_TEXT = 25;
+
 /** `x` in the written form described above. */
 export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return 'nan';

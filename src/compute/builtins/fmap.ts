@@ -2,7 +2,7 @@
 import { stringParam, type Params, type StreamingFunction } from '../function.js';
 import type { PlainParam } from '../../core/recipe.js';
 import { FLOAT_OPS, floatMap, floatOp } from '../../native/float.js';
-import { formatNumber, parseNumber } from './decimal.js';
+import { MAX_NUMBER_TEXT, formatNumber, parseNumber } from './decimal.js';
 import { NumberedLines, numberAt } from './number-lines.js';
 
 function checkOp(value: PlainParam): string | undefined {
@@ -48,6 +48,9 @@ export const fmap: StreamingFunction = {
   },
   checkParams: checkOpArg,
   inputs: { min: 1, max: 1 },
+  // A number line takes at least 2 input bytes ("1\n"; the last may lack its '\n') and gives at
+  // most MAX_NUMBER_TEXT + 1; a blank line gives what it takes.
+  maxSize: (inputSize) => (MAX_NUMBER_TEXT + 1) * (Math.floor(inputSize / 2) + 1),
   start(params) {
     const op = floatOp(stringParam(params, 'op'));
     const arg = op.arity === 2 ? parseNumber(stringParam(params, 'arg')) : undefined; // checked at registration

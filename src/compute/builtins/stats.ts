@@ -3,7 +3,7 @@ import { intParam, stringParam, type StreamingFunction } from '../function.js';
 import type { PlainParam } from '../../core/recipe.js';
 import { floatStats } from '../../native/float.js';
 import { utf8 } from './bytes.js';
-import { formatNumber } from './decimal.js';
+import { MAX_NUMBER_TEXT, formatNumber } from './decimal.js';
 import { NumberedLines, numberAt } from './number-lines.js';
 import { intAtLeast } from './params.js';
 
@@ -51,6 +51,8 @@ export const stats: StreamingFunction = {
     delimiter: { type: 'string', doc: 'field separator, one byte', default: ',', check: checkDelimiter },
   },
   inputs: { min: 1, max: 1 },
+  // Seven lines of at most "variance " + a number + '\n', whatever the input.
+  maxSize: () => 7 * ('variance '.length + MAX_NUMBER_TEXT + 1),
   start(params) {
     const column = intParam(params, 'column');
     const delimiter = stringParam(params, 'delimiter');

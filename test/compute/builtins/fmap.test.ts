@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { formatNumber, parseNumber } from '../../../src/compute/builtins/decimal.js';
+import { MAX_NUMBER_TEXT, formatNumber, parseNumber } from '../../../src/compute/builtins/decimal.js';
 import { fmap } from '../../../src/compute/builtins/fmap.js';
 import { normalizeParams } from '../../../src/compute/params.js';
 import type { ParamValue } from '../../../src/core/recipe.js';
@@ -89,4 +89,15 @@ t.test('written form round-trips every double bit pattern (vs Python)', async (t
   const again = run(fmap, [enc(ours)], { op: 'neg' }).toString();
   const back = run(fmap, [enc(again)], { op: 'neg' }).toString();
   t.equal(back, ours, 'reading what was written gives the same double back');
+});
+
+t.test('maxSize bounds the output even for the longest numbers from the shortest lines', async (t) => {
+  const longest = floatInputs('neg', 200_000, 9).reduce((most, x) => Math.max(most, formatNumber(x).length), 0);
+  t.ok(longest <= MAX_NUMBER_TEXT, `no written number is longer than MAX_NUMBER_TEXT (longest seen: ${longest})`);
+  t.equal(formatNumber(-1.2345678901234567e-6).length, MAX_NUMBER_TEXT, 'and one reaches it');
+  const input = enc(`${'1\n'.repeat(1000)}\n\n1`);
+  // run() checks every output against fmap.maxSize; these outputs are 26 bytes per 2-byte line.
+  const out = run(fmap, [input], { op: 'mul', arg: '-1.2345678901234567e-6' });
+  t.equal(out.length, 1001 * (MAX_NUMBER_TEXT + 1) + 2);
+  t.equal(out.length <= fmap.maxSize(input.length, new Map()), true);
 });
