@@ -5,13 +5,21 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := librust-blake3-dev librust-rayon-dev librust-libm-dev b3sum libfuse2 fuse \
-                protobuf-compiler pkg-config python3 attr
+                protobuf-compiler pkg-config python3 attr rustc libstd-rust-dev-wasm32 python3-mpmath
 NATIVE_SRC := $(wildcard native/src/*.rs) native/Cargo.toml native/.cargo/config.toml native/package.json
 NATIVE_LIB := native/deriva.linux-x64-gnu.node
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
+# The float math for wasm32, built from the same sources as the addon by Debian's rustc (not
+# rustup's, which may lack the target) against the libm version native/Cargo.lock pins.
+WASM_RUSTC := /usr/bin/rustc --target wasm32-unknown-unknown -C opt-level=3 -C debuginfo=0
+LIBM_VERSION = $(shell awk '/^name = "libm"/ { getline; gsub(/"/, "", $$3); print $$3 }' native/Cargo.lock)
+LIBM_DIR = /usr/share/cargo/registry/libm-$(LIBM_VERSION)
+WASM_DIR := native/target/wasm32
+FLOAT_WASM := $(WASM_DIR)/deriva_float.wasm
+FLOAT_WASM_SRC := native/wasm/float_wasm.rs native/src/float.rs native/src/exact_sum.rs native/src/stats.rs
 TS_PROTO_OPTS := outputServices=grpc-js,esModuleInterop=true,forceLong=bigint,importSuffix=.js,useOptionals=messages,env=node
 
-.PHONY: help setup apt npm native build run test lint bench proto clean
+.PHONY: help setup apt npm native wasm build run test lint bench proto clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,6 +46,16 @@ native: $(NATIVE_LIB) ## build the Rust addon
 $(NATIVE_LIB): $(NATIVE_SRC) node_modules/.package-lock.json
 	cd native && npx napi build --platform --release
 
+wasm: $(FLOAT_WASM) ## build the float math for wasm32 (the tests compare it with the addon)
+
+$(WASM_DIR)/liblibm.rlib: native/Cargo.lock | apt
+	@mkdir -p $(WASM_DIR)
+	$(WASM_RUSTC) --edition 2018 --crate-type rlib --crate-name libm --cap-lints allow -o $@ $(LIBM_DIR)/src/lib.rs
+
+$(FLOAT_WASM): $(FLOAT_WASM_SRC) $(WASM_DIR)/liblibm.rlib
+	$(WASM_RUSTC) --edition 2021 --crate-type cdylib --crate-name deriva_float -D warnings \
+	  --extern libm=$(WASM_DIR)/liblibm.rlib -o $@ native/wasm/float_wasm.rs
+
 build: setup dist/.stamp ## compile TypeScript to dist/
 
 dist/.stamp: $(TS_SRC) tsconfig.json tsconfig.build.json
@@ -50,7 +68,7 @@ MOUNT ?= $(DERIVA_HOME)/mnt
 run: build ## start the daemon on the default store (~/.deriva; set DERIVA_HOME, MOUNT to change), mounted at ~/.deriva/mnt
 	DERIVA_HOME=$(DERIVA_HOME) ./bin/deriva daemon --mount $(MOUNT)
 
-test: build ## run the whole test suite (installs what it needs first)
+test: build wasm ## run the whole test suite (installs what it needs first)
 	npx tap
 
 lint: setup ## strict type check and clippy

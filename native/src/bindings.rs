@@ -4,7 +4,8 @@
 //! Exports: `hash(data, outLen?, parallel?)`, `keyedHash(key, data, outLen?)`,
 //! `deriveKey(context, material, outLen?)`, `hashAsync(data, parallel?)`, class
 //! `Hasher(keyOrContext?)` with `update(data)` and `finalize(outLen?)`, and the numbers
-//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; and `releaseMappedPages(path)`.
+//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; and `releaseMappedPages(path)`; then the float exports of
+//! `float_bindings`.
 
 use crate::hashing::{self, Parallelism, KEY_LEN, MAX_OUT_LEN, PARALLEL_THRESHOLD};
 use crate::napi::{Args, Env, JsError, JsResult, Value, ValueType, Wrapped};
@@ -30,7 +31,7 @@ pub fn register<'a>(env: Env<'a>, exports: Value<'a>) -> JsResult<()> {
     env.set_property(exports, c"Hasher", class)?;
     env.set_property(exports, c"MAX_OUT_LEN", env.number(MAX_OUT_LEN as f64)?)?;
     env.set_property(exports, c"PARALLEL_THRESHOLD", env.number(PARALLEL_THRESHOLD as f64)?)?;
-    Ok(())
+    crate::float_bindings::register(env, exports)
 }
 
 fn js_hash<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {

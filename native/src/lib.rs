@@ -1,9 +1,15 @@
 //! Deriva's native addon: BLAKE3 (plain, keyed, derive-key, extendable output, multithreaded)
-//! exposed to Node over Node-API. `napi` is the only place `unsafe` may appear; `bindings` maps
-//! JS calls onto `hashing`, which knows nothing of JS. Loaded only by src/native/index.ts.
+//! and deterministic f64 math, exposed to Node over Node-API. `napi` is the only place `unsafe`
+//! may appear; `bindings` and `float_bindings` map JS calls onto `hashing`, `float` and `stats`,
+//! which know nothing of JS (`float`, `exact_sum` and `stats` also build for wasm32, see
+//! native/wasm). Loaded only by src/native/index.ts.
 #![deny(unsafe_code)]
 
 mod bindings;
+mod exact_sum;
+mod float;
+mod float_bindings;
 mod hashing;
 mod mapped;
 mod napi;
+mod stats;

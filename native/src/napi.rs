@@ -204,7 +204,8 @@ impl<'a> Env<'a> {
         String::from_utf8(buf).map_err(|_| JsError::error("ERR_DERIVA_NATIVE", "string was not UTF-8"))
     }
 
-    fn create_string(self, s: &str) -> JsResult<Value<'a>> {
+    /// A JS string holding `s`.
+    pub fn string(self, s: &str) -> JsResult<Value<'a>> {
         let mut out = ptr::null_mut();
         check("napi_create_string_utf8", unsafe {
             sys::napi_create_string_utf8(self.raw, s.as_ptr().cast(), s.len(), &mut out)
@@ -366,8 +367,8 @@ impl<'a> Env<'a> {
     }
 
     fn error_value(self, error: &JsError) -> JsResult<Value<'a>> {
-        let code = self.create_string(error.code)?;
-        let message = self.create_string(&error.message)?;
+        let code = self.string(error.code)?;
+        let message = self.string(&error.message)?;
         let create = match error.kind {
             ErrorKind::Error => sys::napi_create_error,
             ErrorKind::Type => sys::napi_create_type_error,

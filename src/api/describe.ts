@@ -58,6 +58,7 @@ export function functionInfo(fn: ComputeFunction): pb.FunctionInfo {
     minInputs: fn.inputs.min,
     maxInputs: fn.inputs.max,
     params: Object.entries(fn.params).map(([name, spec]) => paramSpec(name, spec)),
+    usesFloat: fn.usesFloat === true,
   };
 }
 

@@ -23,6 +23,7 @@ const STATUS_OF: Readonly<Record<ErrorCode, GrpcStatus>> = {
   FUNCTION_FAILED: GrpcStatus.FAILED_PRECONDITION,
   STORE: GrpcStatus.INTERNAL,
   INTEGRITY: GrpcStatus.INTERNAL,
+  FLOAT_DISABLED: GrpcStatus.FAILED_PRECONDITION,
 };
 
 /** A failure of the call itself rather than of Deriva (e.g. an incomplete upload): sent as is. */

@@ -9,7 +9,7 @@
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
-import { formatFunctionId } from '../core/function-id.js';
+import { formatFunctionId, type FunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { ActionEntry, Store } from '../store/store.js';
@@ -33,6 +33,10 @@ export class Executor {
   /** Invalidations in progress. */
   private running = 0;
 
+  /**
+   * @param admit throws (a typed error) when running function `fn` is not allowed here, e.g. by
+   *   the float policy; called before any computation, however it was asked for.
+   */
   constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
@@ -40,6 +44,7 @@ export class Executor {
     /** Streaming functions run here, shared with readers of their output in progress. */
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly admit: (fn: FunctionId) => void = () => {},
   ) {}
 
   /** Number of whole-output function runs started since this executor was created. */
@@ -100,6 +105,19 @@ export class Executor {
     return flight;
   }
 
+  /**
+   * Throws when running `fn` for recipe `addr` is not allowed (see `admit`), recording why for
+   * `stat`; for computations that start elsewhere (range reads of chunkwise and streaming output).
+   */
+  admitFor(addr: CAddr, fn: FunctionId): void {
+    try {
+      this.admit(fn);
+    } catch (err) {
+      this.recordFailure(addr, err);
+      throw err;
+    }
+  }
+
   /** The message of the last failed computation of `addr`, if it has not since succeeded. */
   lastFailure(addr: CAddr): string | undefined {
     return this.failures.get(addr.hex);
@@ -126,6 +144,7 @@ export class Executor {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
+    this.admit(recipe.fn);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;

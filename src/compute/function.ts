@@ -35,6 +35,17 @@ interface FunctionBase {
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Accepted input counts; `max` undefined means unbounded. */
   readonly inputs: { readonly min: number; readonly max?: number };
+  /**
+   * True for functions that compute with floating point. They must do all of it through the
+   * addon's deterministic math (src/native/float.ts), and the daemon's float policy may refuse
+   * them (float-policy.ts).
+   */
+  readonly usesFloat?: boolean;
+  /**
+   * Checks that involve several params at once, run after each param passed its own check:
+   * returns the param to blame and what is wrong, or undefined.
+   */
+  readonly checkParams?: (params: Params) => { readonly param: string; readonly message: string } | undefined;
 }
 
 /** Output byte i is a function of input byte i and its absolute offset i; one input. */

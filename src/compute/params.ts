@@ -29,6 +29,8 @@ export function normalizeParams(fn: ComputeFunction, given: ReadonlyMap<string, 
     if (problem !== undefined) throw new BadParamError(key, problem);
     out.set(key, normalized);
   }
+  const problem = fn.checkParams?.(new Map([...out].map(([key, p]) => [key, p.value])));
+  if (problem) throw new BadParamError(problem.param, problem.message);
   return out;
 }
 

@@ -137,6 +137,7 @@ export class RangeReader {
     const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'streaming') {
       this.observer.onCacheLookup('output', false); // served by the run computing it
+      this.executor.admitFor(addr, recipe.fn);
       return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
     }
     if (fn.kind === 'whole') return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
@@ -225,6 +226,7 @@ export class RangeReader {
   }
 
   private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
+    this.executor.admitFor(addr, recipe.fn);
     const cs = this.store.chunkSize;
     const epoch = this.executor.invalidations;
     const total = await this.size(addr);

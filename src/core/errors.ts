@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'FUNCTION_FAILED'
   | 'STORE'
   | 'INTEGRITY'
-  | 'INVALID_REF';
+  | 'INVALID_REF'
+  | 'FLOAT_DISABLED';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -92,4 +93,9 @@ export class IntegrityError extends DerivaError {
 /** A ref name that breaks the naming rule (see core/ref-name.ts). */
 export class InvalidRefError extends DerivaError {
   readonly code = 'INVALID_REF';
+}
+
+/** A function that uses floating point, under the float policy `disabled`. */
+export class FloatDisabledError extends DerivaError {
+  readonly code = 'FLOAT_DISABLED';
 }

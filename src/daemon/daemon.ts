@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import type { FloatPolicy } from '../compute/float-policy.js';
 import { Engine, type InvalidationPolicy } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   readonly metrics?: string;
   /** What `invalidate` does to cached dependents by default (see engine/invalidation.ts). */
   readonly invalidation?: InvalidationPolicy;
+  /** Whether float functions may be registered and computed (default `strict`). */
+  readonly floatPolicy?: FloatPolicy;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -66,6 +69,7 @@ export class Daemon {
         threads: options.threads,
         observer,
         invalidation: options.invalidation,
+        floatPolicy: options.floatPolicy,
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
       });
       undo.unshift(() => engine.close());
@@ -84,7 +88,7 @@ export class Daemon {
       if (metrics) undo.unshift(() => metrics.close());
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
       const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url };
-      log.info(ready, 'daemon ready');
+      log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {
       for (const step of undo) await step().catch(() => {});

@@ -13,6 +13,7 @@ import { checkRefName } from '../core/ref-name.js';
 import { builtins } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
+import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
@@ -46,6 +47,8 @@ export interface EngineOptions {
   readonly invalidation?: InvalidationPolicy;
   /** Where failures of deferred invalidation batches are reported (default: stderr). */
   readonly onBackgroundError?: (err: unknown) => void;
+  /** Whether float functions may be registered and computed (default `strict`: they may). */
+  readonly floatPolicy?: FloatPolicy;
 }
 
 /**
@@ -116,6 +119,7 @@ export class Engine {
     /** The default invalidation policy. */
     readonly invalidationPolicy: InvalidationPolicy,
     onBackgroundError: (err: unknown) => void,
+    readonly floatPolicy: FloatPolicy,
   ) {
     this.streams = new StreamRuns({
       store,
@@ -132,7 +136,8 @@ export class Engine {
       invalidations: () => this.executor.invalidations,
       canKeep: (mark) => this.executor.canKeep(mark),
     });
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer);
+    const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer, admit);
     this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer);
     this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError);
     this.cascadeSource = {
@@ -145,7 +150,8 @@ export class Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
     const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     const pool = new ComputePool({ threads: options.threads });
-    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report);
+    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
+      options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
   }
 
   get chunkSize(): number {
@@ -162,9 +168,10 @@ export class Engine {
 
   /**
    * Validates and registers a recipe; durable on resolve. Address inputs must already be
-   * known, and ref inputs bound.
+   * known, and ref inputs bound. A float function under the float policy `disabled` is refused.
    */
   async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>): Promise<CAddr> {
+    enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
     for (const input of inputs) {
       if (isRefInput(input)) {

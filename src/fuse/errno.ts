@@ -8,6 +8,7 @@ import { DerivaError, type ErrorCode } from '../core/errors.js';
 
 /** Negative Linux errno values, the form fuse-native callbacks take. */
 export const Errno = {
+  EPERM: -1,
   ENOENT: -2,
   EIO: -5,
   ENOTDIR: -20,
@@ -47,6 +48,8 @@ const byCode: Record<ErrorCode, ErrnoName> = {
   INPUT_COUNT: 'EINVAL',
   INVALID_REF: 'EINVAL',
   UNKNOWN_FUNCTION: 'EINVAL',
+  /** The daemon's float policy forbids computing it: not an I/O fault, a refusal. */
+  FLOAT_DISABLED: 'EPERM',
 };
 
 /** The errno name for any thrown value: typed errors by code, anything else is EIO. */

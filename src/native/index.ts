@@ -3,7 +3,8 @@
  * API over it: BLAKE3 in its three modes (plain, keyed, derive-key), extendable output,
  * multithreaded hashing of large inputs, hashing off the JS thread, and an incremental hasher;
  * plus one memory call for the store (releaseMappedPages). Nothing else in the repo touches the
- * .node file.
+ * .node file; the deterministic float math it also holds gets its typed API in float.ts, over
+ * {@link floatAddon}.
  *
  * Buffer ownership, for every function here: input bytes are read in place, never copied, and
  * never retained after the call returns (`hashAsync`: after its promise settles). Every returned
@@ -43,6 +44,11 @@ interface Addon {
   Hasher: new (keyOrContext?: Uint8Array | string) => NativeHasher;
   MAX_OUT_LEN: number;
   PARALLEL_THRESHOLD: number;
+  /** "name:arity,..." in op-code order (native/src/float.rs). */
+  FLOAT_OPS: string;
+  /** Little-endian doubles in, a new Buffer of little-endian doubles out. */
+  floatApply(op: number, xs: Uint8Array, ys: Uint8Array): Buffer;
+  floatStats(xs: Uint8Array): Buffer;
 }
 
 /** `deriva.linux-x64-gnu.node` and friends: the file name `napi build --platform` writes. */
@@ -59,13 +65,16 @@ function loadAddon(): Addon {
     throw new Error(`Deriva's native addon is not built (${path} is missing): run \`make setup\``);
   }
   const addon = createRequire(import.meta.url)(path) as Addon;
-  if (addon.MAX_OUT_LEN !== MAX_OUT_LEN || addon.PARALLEL_THRESHOLD !== PARALLEL_THRESHOLD) {
+  if (addon.MAX_OUT_LEN !== MAX_OUT_LEN || addon.PARALLEL_THRESHOLD !== PARALLEL_THRESHOLD || typeof addon.FLOAT_OPS !== 'string') {
     throw new Error(`Deriva's native addon at ${path} is stale: run \`make setup\``);
   }
   return addon;
 }
 
 const addon = loadAddon();
+
+/** The addon's raw float exports, for float.ts only (which gives them types and checks). */
+export const floatAddon: Pick<Addon, 'FLOAT_OPS' | 'floatApply' | 'floatStats'> = addon;
 
 /** Options shared by every function that produces a digest. */
 export interface OutputOptions {

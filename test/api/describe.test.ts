@@ -71,7 +71,9 @@ t.test('function schemas: required without default, defaults rendered as the CLI
       { name: 'key', type: 'bytes', doc: 'bytes', required: false, default: 'dead01' },
       { name: 'text', type: 'string', doc: 'a string', required: false, default: 'a b' },
     ],
+    usesFloat: false,
   });
+  t.equal(functionInfo({ ...fake, usesFloat: true }).usesFloat, true);
   const older = { ...fake, version: 2 };
   const other = { ...fake, name: 'abc' };
   t.same(functionList([fake, other, older]).functions.map((f) => f.id), ['abc@3', 'fake@2', 'fake@3']);

@@ -59,7 +59,7 @@ impl<'a> Env<'a> {
         R: Send + 'static,
         F: FnOnce(&[u8]) -> R + Send + 'static,
     {
-        let name = self.create_string("deriva:native")?;
+        let name = self.string("deriva:native")?;
         // SAFETY (whole block): `job` is a live Box owned by this function until queued.
         unsafe {
             check(

@@ -266,6 +266,8 @@ export interface FunctionInfo {
   /** Absent means unbounded. */
   maxInputs?: number | undefined;
   params: ParamSpec[];
+  /** Computes with floating point: refused by a daemon run with --float-policy disabled. */
+  usesFloat: boolean;
 }
 
 export interface ListFunctionsResponse {
@@ -3162,7 +3164,17 @@ export const ParamSpec: MessageFns<ParamSpec> = {
 };
 
 function createBaseFunctionInfo(): FunctionInfo {
-  return { id: "", name: "", version: 0, kind: "", doc: "", minInputs: 0, maxInputs: undefined, params: [] };
+  return {
+    id: "",
+    name: "",
+    version: 0,
+    kind: "",
+    doc: "",
+    minInputs: 0,
+    maxInputs: undefined,
+    params: [],
+    usesFloat: false,
+  };
 }
 
 export const FunctionInfo: MessageFns<FunctionInfo> = {
@@ -3190,6 +3202,9 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     }
     for (const v of message.params) {
       ParamSpec.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.usesFloat !== false) {
+      writer.uint32(72).bool(message.usesFloat);
     }
     return writer;
   },
@@ -3271,6 +3286,14 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
             message.params.push(ParamSpec.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.usesFloat = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3301,6 +3324,11 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
         ? globalThis.Number(object.max_inputs)
         : undefined,
       params: globalThis.Array.isArray(object?.params) ? object.params.map((e: any) => ParamSpec.fromJSON(e)) : [],
+      usesFloat: isSet(object.usesFloat)
+        ? globalThis.Boolean(object.usesFloat)
+        : isSet(object.uses_float)
+        ? globalThis.Boolean(object.uses_float)
+        : false,
     };
   },
 
@@ -3330,6 +3358,9 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     if (message.params?.length) {
       obj.params = message.params.map((e) => ParamSpec.toJSON(e));
     }
+    if (message.usesFloat !== false) {
+      obj.usesFloat = message.usesFloat;
+    }
     return obj;
   },
 
@@ -3346,6 +3377,7 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     message.minInputs = object.minInputs ?? 0;
     message.maxInputs = object.maxInputs ?? undefined;
     message.params = object.params?.map((e) => ParamSpec.fromPartial(e)) || [];
+    message.usesFloat = object.usesFloat ?? false;
     return message;
   },
 };

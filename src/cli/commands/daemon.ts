@@ -1,5 +1,6 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
+import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../compute/float-policy.js';
 import { resolveHome } from '../../daemon/home.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
 import type { GlobalArgs } from '../context.js';
@@ -11,6 +12,7 @@ interface DaemonArgs extends GlobalArgs {
   threads?: number;
   metrics?: string;
   invalidation: InvalidationPolicy;
+  'float-policy': FloatPolicy;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -33,6 +35,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         describe: `what 'deriva invalidate' does to cached dependents unless it says --policy. ${POLICY_HELP} ` +
           'Rebinding a ref always forgets its dependents at once, in the same transaction.',
       })
+      .option('float-policy', {
+        choices: FLOAT_POLICIES,
+        default: DEFAULT_FLOAT_POLICY,
+        describe:
+          'functions that use floating point (fmap, stats): strict runs them on bit-reproducible software math; disabled refuses to register or compute them',
+      })
       .check((argv) => {
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
@@ -44,7 +52,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
-      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics'),
+      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
+      .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -55,6 +64,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       threads: args.threads,
       metrics: args.metrics,
       invalidation: args.invalidation,
+      floatPolicy: args['float-policy'],
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);

@@ -12,13 +12,14 @@ export const fnCommand: CommandModule<GlobalArgs, GlobalArgs> = {
 
 const fnListCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'list',
-  describe: 'List every function with its kind, inputs and params',
+  describe: 'List every function with its kind, inputs and params ([uses float]: refused under --float-policy disabled)',
   handler: async (args) => {
     const fns = await withClient(args, (client) => client.listFunctions());
     if (args.json) return printJson(fns);
     for (const f of fns) {
       const inputs = f.maxInputs === undefined ? `${f.minInputs}+` : f.minInputs === f.maxInputs ? `${f.minInputs}` : `${f.minInputs}-${f.maxInputs}`;
-      printLine(`${f.id.padEnd(16)}${f.kind.padEnd(11)}inputs ${inputs.padEnd(4)} ${f.doc}`);
+      const float = f.usesFloat ? ' [uses float]' : '';
+      printLine(`${f.id.padEnd(16)}${f.kind.padEnd(11)}inputs ${inputs.padEnd(4)} ${f.doc}${float}`);
       for (const p of f.params) {
         const dflt = p.required ? 'required' : `default ${JSON.stringify(p.default ?? '')}`;
         printLine(`    ${p.name.padEnd(12)}${p.type.padEnd(7)}${dflt.padEnd(18)} ${p.doc}`);

@@ -3,6 +3,7 @@ import type { ComputeFunction } from '../function.js';
 import { concat } from './concat.js';
 import { count } from './count.js';
 import { csvCut } from './csv-cut.js';
+import { fmap } from './fmap.js';
 import { grep } from './grep.js';
 import { gunzip } from './gunzip.js';
 import { gzip } from './gzip.js';
@@ -14,6 +15,7 @@ import { replace } from './replace.js';
 import { sha256 } from './sha256.js';
 import { slice } from './slice.js';
 import { sortLines } from './sort-lines.js';
+import { stats } from './stats.js';
 import { upper } from './upper.js';
 import { xor } from './xor.js';
 
@@ -23,4 +25,5 @@ export const builtins: readonly ComputeFunction[] = [
   upper, lower, xor,
   replace, grep, headLines, count, sha256, gzip, gunzip, csvCut,
   sortLines,
+  fmap, stats,
 ];

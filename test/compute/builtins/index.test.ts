@@ -8,7 +8,11 @@ const EXPECTED: Record<string, string> = {
   'replace@1': 'streaming', 'grep@1': 'streaming', 'head-lines@1': 'streaming', 'count@1': 'streaming',
   'sha256@1': 'streaming', 'gzip@1': 'streaming', 'gunzip@1': 'streaming', 'csv-cut@1': 'streaming',
   'sort-lines@1': 'whole',
+  'fmap@1': 'streaming', 'stats@1': 'streaming',
 };
+
+/** Functions that compute with floating point, and so must declare it for the float policy. */
+const USES_FLOAT = ['fmap@1', 'stats@1'];
 
 t.test('builtins: every function once, with the kind its semantics need', async (t) => {
   const ids = builtins.map((f) => `${f.name}@${f.version}`);
@@ -17,6 +21,7 @@ t.test('builtins: every function once, with the kind its semantics need', async 
   for (const f of builtins) {
     const id = `${f.name}@${f.version}`;
     t.equal(f.kind, EXPECTED[id], `${id} kind`);
+    t.equal(f.usesFloat === true, USES_FLOAT.includes(id), `${id} usesFloat`);
     t.ok(isFunctionName(f.name) && isFunctionVersion(f.version), `${id} is a valid id`);
     t.ok(f.doc.length > 0 && Object.values(f.params).every((p) => p.doc.length > 0), `${id} documented`);
     t.ok(f.inputs.min >= 1 && (f.inputs.max === undefined || f.inputs.max >= f.inputs.min), `${id} input counts`);
