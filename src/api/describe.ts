@@ -84,5 +84,10 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     chunksComputed: BigInt(s.chunksComputed),
     bytesComputed: BigInt(s.bytesComputed),
     streaming: BigInt(s.streaming),
+    cachedBytes: BigInt(s.cachedBytes),
+    cacheBudget: big(s.cacheBudget),
+    cachePolicy: s.cachePolicy,
+    evictions: BigInt(s.evictions),
+    pins: BigInt(s.pins),
   };
 }

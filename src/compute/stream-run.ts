@@ -60,6 +60,8 @@ export class StreamRun {
   private tail: Uint8Array;
   private tailFilled = 0;
   private readonly stores: Promise<void>[] = [];
+  /** Chunks whose writer reference this run holds (given back if it never records its output). */
+  private readonly held: Buffer[] = [];
   private readonly waiters = new Set<Waiter>();
   private produced = 0;
   /** Furthest byte any reader asked for; Infinity once someone needs the whole output. */
@@ -106,8 +108,10 @@ export class StreamRun {
         if (this.abandoned) throw this.error ?? new Error(`computation of ${addr.hex} was abandoned: nobody read it`);
         return this.record();
       })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
+        await Promise.allSettled(this.stores);
+        await ctx.store.releaseChunks(this.held.splice(0), 'cache').catch(() => {});
         throw this.error;
       });
     this.output.catch(() => {}); // readers see failures through their own reads
@@ -271,7 +275,8 @@ export class StreamRun {
     this.tail = new Uint8Array(this.ctx.store.chunkSize);
     this.tailFilled = 0;
     const { store } = this.ctx;
-    const stored = store.hasChunk(addr) ? Promise.resolve(true) : store.putChunk(addr, bytes);
+    // A writer's reference (see chunk-refs.ts): eviction and GC leave the chunk alone meanwhile.
+    const stored = store.refChunk(addr, bytes, 'cache').then(() => void this.held.push(addr));
     this.stores.push(stored.then(() => void (slot.bytes = undefined)));
     this.wakeWaiters();
     this.kick();
@@ -283,8 +288,9 @@ export class StreamRun {
     const { content, size, cpuMs } = this.final!;
     const { store } = this.ctx;
     await Promise.all(this.stores);
-    await store.putValue(content, { size, chunks: this.slots.map((s) => s.addr) }, false);
-    await store.putAction(this.addr, { content, size, cost: cpuMs, lastAccess: Date.now() });
+    // The value (its chunk references passing from this run to it) and its action, atomically.
+    await store.putOutput(this.addr, content, { size, chunks: this.slots.map((s) => s.addr) }, cpuMs);
+    this.held.length = 0;
     this.recorded = true;
     this.wakeWaiters();
     return { content, size };

@@ -11,6 +11,7 @@ import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { Materialized } from './executor.js';
 import type { StreamingFunction } from './function.js';
+import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import { StreamRun } from './stream-run.js';
 
@@ -19,6 +20,8 @@ export const DEFAULT_STREAM_IDLE_MS = 60_000;
 
 export interface StreamRunsContext {
   readonly store: Store;
+  /** A run counts as a write in flight for its whole life (garbage collection asks). */
+  readonly leases: Leases;
   readonly pool: ComputePool;
   /** Told of each output a run records. */
   readonly observer: EngineObserver;
@@ -65,6 +68,11 @@ export class StreamRuns {
     return this.run(addr, recipe, fn).drain();
   }
 
+  /** Settles once every run in progress has ended (recorded its output, failed or been abandoned). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.runs.values()].map((r) => r.output));
+  }
+
   /** Abandons every run (readers get an error) and waits for them to end. */
   async close(): Promise<void> {
     const runs = [...this.runs.values()];
@@ -87,6 +95,7 @@ export class StreamRuns {
     this.runs.set(addr.hex, run);
     this.runsStarted++;
     const started = performance.now();
+    void this.ctx.leases.writing(() => run.output).catch(() => {});
     run.output
       .then(
         (out) => {

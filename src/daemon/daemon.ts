@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import type { PolicyName } from '../engine/cache-policy.js';
 import { Engine } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
@@ -31,6 +32,9 @@ export interface DaemonOptions {
   readonly threads?: number;
   /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
   readonly metrics?: string;
+  /** Disk budget of cached outputs in bytes (default: unbounded). */
+  readonly cacheSize?: number;
+  readonly cachePolicy?: PolicyName;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -59,7 +63,13 @@ export class Daemon {
     try {
       const prometheus = options.metrics ? createMetrics() : undefined;
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
-      const engine = Engine.open({ storeDir: layout.store, threads: options.threads, observer });
+      const engine = Engine.open({
+        storeDir: layout.store,
+        threads: options.threads,
+        observer,
+        cacheSize: options.cacheSize,
+        cachePolicy: options.cachePolicy,
+      });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
         version: VERSION,

@@ -1,6 +1,8 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
 import { resolveHome } from '../../daemon/home.js';
+import { POLICY_NAMES, type PolicyName } from '../../engine/cache-policy.js';
+import { parseByteSize } from '../byte-size.js';
 import type { GlobalArgs } from '../context.js';
 
 interface DaemonArgs extends GlobalArgs {
@@ -8,6 +10,8 @@ interface DaemonArgs extends GlobalArgs {
   listen: string[];
   threads?: number;
   metrics?: string;
+  'cache-size'?: string;
+  'cache-policy': PolicyName;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -24,7 +28,17 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         type: 'string',
         describe: 'serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0 picks a free port, printed at start)',
       })
+      .option('cache-size', {
+        type: 'string',
+        describe: 'disk budget for computed outputs, e.g. 10GiB (leaves never count and are never evicted); default: unbounded',
+      })
+      .option('cache-policy', {
+        choices: POLICY_NAMES,
+        default: 'gdsf' as PolicyName,
+        describe: 'what goes first when over budget: gdsf (cheap to recompute, large, rarely read) or lru (least recently read)',
+      })
       .check((argv) => {
+        if (argv['cache-size'] !== undefined) parseByteSize(argv['cache-size']);
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
         if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
@@ -35,7 +49,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
-      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics'),
+      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
+      .example('$0 daemon --cache-size 10GiB', 'keep at most 10 GiB of computed outputs; evicted ones recompute on read'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -45,6 +60,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       listen: args.listen,
       threads: args.threads,
       metrics: args.metrics,
+      cacheSize: args['cache-size'] === undefined ? undefined : parseByteSize(args['cache-size']),
+      cachePolicy: args['cache-policy'],
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);
