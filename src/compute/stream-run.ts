@@ -62,6 +62,7 @@ export class StreamRun {
   private readonly stores: Promise<void>[] = [];
   /** Chunks whose writer reference this run holds (given back if it never records its output). */
   private readonly held: Buffer[] = [];
+  private released: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<Waiter>();
   private produced = 0;
   /** Furthest byte any reader asked for; Infinity once someone needs the whole output. */
@@ -108,13 +109,23 @@ export class StreamRun {
         if (this.abandoned) throw this.error ?? new Error(`computation of ${addr.hex} was abandoned: nobody read it`);
         return this.record();
       })
-      .catch(async (err: unknown) => {
+      .catch((err: unknown) => {
         this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
-        await Promise.allSettled(this.stores);
-        await ctx.store.releaseChunks(this.held.splice(0), 'cache').catch(() => {});
+        // Give back the chunk references taken, without holding up the failure itself.
+        this.released = Promise.allSettled(this.stores)
+          .then(() => ctx.store.releaseChunks(this.held.splice(0), 'cache'))
+          .catch(() => {});
         throw this.error;
       });
     this.output.catch(() => {}); // readers see failures through their own reads
+  }
+
+  /** Settles once the run has ended and, if it failed, given back the references it held. */
+  get ended(): Promise<void> {
+    return this.output.then(
+      () => {},
+      () => this.released,
+    );
   }
 
   /** False once the run failed or was abandoned: a new reader must start a new run. */

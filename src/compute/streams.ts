@@ -95,7 +95,7 @@ export class StreamRuns {
     this.runs.set(addr.hex, run);
     this.runsStarted++;
     const started = performance.now();
-    void this.ctx.leases.writing(() => run.output).catch(() => {});
+    void this.ctx.leases.writing(() => run.ended);
     run.output
       .then(
         (out) => {

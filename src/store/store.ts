@@ -142,10 +142,6 @@ export class Store {
 
   // --- chunks and values -------------------------------------------------------------------
 
-  hasChunk(addr: Buffer): boolean {
-    return this.t.chunks.doesExist(addr);
-  }
-
   /**
    * Takes a writer's reference of `kind` on a chunk, storing its bytes unless it exists; the
    * reference passes to the value's manifest ({@link putValue} with 'held') or is given back
