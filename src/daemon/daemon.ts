@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import type { PolicyName } from '../engine/cache-policy.js';
 import { Engine, type InvalidationPolicy } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
@@ -33,6 +34,9 @@ export interface DaemonOptions {
   readonly metrics?: string;
   /** What `invalidate` does to cached dependents by default (see engine/invalidation.ts). */
   readonly invalidation?: InvalidationPolicy;
+  /** Disk budget of cached outputs in bytes (default: unbounded). */
+  readonly cacheSize?: number;
+  readonly cachePolicy?: PolicyName;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -67,6 +71,8 @@ export class Daemon {
         observer,
         invalidation: options.invalidation,
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
+        cacheSize: options.cacheSize,
+        cachePolicy: options.cachePolicy,
       });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
