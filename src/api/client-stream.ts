@@ -27,6 +27,7 @@ export async function writePieces(
   pieces: AsyncIterable<Buffer>,
   ended: Promise<unknown>,
   onProgress?: (bytesSent: number) => void,
+  noPin = false,
 ): Promise<void> {
   let over = false;
   ended.then(
@@ -36,7 +37,7 @@ export async function writePieces(
   let sent = 0;
   for await (const data of pieces) {
     if (over) break;
-    if (!call.write({ data, finish: false })) {
+    if (!call.write({ data, finish: false, noPin: sent === 0 && noPin })) {
       const stop = new AbortController();
       await Promise.race([once(call, 'drain', { signal: stop.signal }), ended]).finally(() => stop.abort());
     }
@@ -47,6 +48,6 @@ export async function writePieces(
     await ended;
     throw new Error('the daemon answered PutLeaf before the upload was complete');
   }
-  call.write({ data: Buffer.alloc(0), finish: true }); // the upload is complete
+  call.write({ data: Buffer.alloc(0), finish: true, noPin: sent === 0 && noPin }); // the upload is complete
   call.end();
 }

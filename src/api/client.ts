@@ -50,7 +50,7 @@ export class DerivaClient {
   async putLeaf(
     source: Uint8Array | AsyncIterable<Uint8Array>,
     onProgress?: (bytesSent: number) => void,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; pin?: boolean } = {},
   ): Promise<{ addr: string; size: bigint }> {
     options.signal?.throwIfAborted();
     await this.connected();
@@ -62,7 +62,7 @@ export class DerivaClient {
     const abort = (): void => call.cancel();
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      await writePieces(call, messagePieces(source, PUT_PIECE_BYTES), result, onProgress);
+      await writePieces(call, messagePieces(source, PUT_PIECE_BYTES), result, onProgress, options.pin === false);
       const { addr, size } = await result;
       return { addr, size };
     } catch (err) {
@@ -74,13 +74,31 @@ export class DerivaClient {
   }
 
   /**
-   * Registers `fn` (name@version) over `inputs` (addresses, unique prefixes, or `ref:NAME`);
-   * returns its address.
+   * Registers `fn` (name@version) over `inputs` (addresses, unique prefixes, or `ref:NAME`),
+   * pinned unless `pin` is false; returns its address.
    */
-  async putRecipe(fn: string, inputs: readonly string[], params: Iterable<readonly [string, ParamInput]> = []): Promise<string> {
+  async putRecipe(
+    fn: string, inputs: readonly string[], params: Iterable<readonly [string, ParamInput]> = [], options: { pin?: boolean } = {},
+  ): Promise<string> {
     const wire = [...params].map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : paramToProto(key, v)));
-    const res = await this.unary<pb.PutRecipeResponse>((cb) => this.raw.putRecipe({ function: fn, inputs: [...inputs], params: wire }, cb));
+    const req = { function: fn, inputs: [...inputs], params: wire, noPin: options.pin === false };
+    const res = await this.unary<pb.PutRecipeResponse>((cb) => this.raw.putRecipe(req, cb));
     return res.addr;
+  }
+
+  /** Pins a leaf or recipe (a GC root); `changed` is false if it already was. */
+  pin(addr: string): Promise<pb.PinResponse> {
+    return this.unary((cb: Callback<pb.PinResponse>) => this.raw.pin({ addr }, cb));
+  }
+
+  /** Unpins a leaf or recipe; `changed` is false if it was not pinned. */
+  unpin(addr: string): Promise<pb.PinResponse> {
+    return this.unary((cb: Callback<pb.PinResponse>) => this.raw.unpin({ addr }, cb));
+  }
+
+  /** Collects garbage (or, with `dryRun`, reports what would be collected). */
+  gc(options: { dryRun?: boolean } = {}): Promise<pb.GcResponse> {
+    return this.unary((cb: Callback<pb.GcResponse>) => this.raw.gc({ dryRun: options.dryRun ?? false }, cb));
   }
 
   /** The bytes of a value (computed if needed), in pieces of at most one chunk. */

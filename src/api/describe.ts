@@ -86,5 +86,10 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     bytesComputed: BigInt(s.bytesComputed),
     streaming: BigInt(s.streaming),
     refs: BigInt(s.refs),
+    cachedBytes: BigInt(s.cachedBytes),
+    cacheBudget: big(s.cacheBudget),
+    cachePolicy: s.cachePolicy,
+    evictions: BigInt(s.evictions),
+    pins: BigInt(s.pins),
   };
 }

@@ -22,8 +22,19 @@ async function putRecipe(engine: Engine, req: pb.PutRecipeRequest): Promise<pb.P
   const inputs = req.inputs.map((text): RecipeInput =>
     text.startsWith(REF_PREFIX) ? { ref: checkRefName(text.slice(REF_PREFIX.length)) } : engine.resolveAddress(text),
   );
-  const addr = await engine.putRecipe(fn, inputs, paramsFromProto(req.params));
+  const addr = await engine.putRecipe(fn, inputs, paramsFromProto(req.params), { pin: !req.noPin });
   return { addr: addr.hex };
+}
+
+async function pin(engine: Engine, req: pb.PinRequest, pinned: boolean): Promise<pb.PinResponse> {
+  const addr = engine.resolveAddress(req.addr);
+  const changed = pinned ? await engine.pin(addr) : await engine.unpin(addr);
+  return { addr: addr.hex, changed };
+}
+
+async function gc(engine: Engine, req: pb.GcRequest): Promise<pb.GcResponse> {
+  const r = await engine.gc({ dryRun: req.dryRun });
+  return { leaves: BigInt(r.leaves), recipes: BigInt(r.recipes), chunks: BigInt(r.chunks), bytes: BigInt(r.bytes), dryRun: req.dryRun };
 }
 
 async function stat(engine: Engine, req: pb.StatRequest): Promise<pb.StatResponse> {
@@ -75,7 +86,10 @@ async function invalidate(engine: Engine, req: pb.InvalidateRequest): Promise<pb
   return { evicted: BigInt(r.evicted), depth: r.depth, policy: r.policy, pending: BigInt(r.pending) };
 }
 
-type UnaryHandlers = Pick<pb.DerivaServer, 'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions'>;
+type UnaryHandlers = Pick<
+  pb.DerivaServer,
+  'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions' | 'pin' | 'unpin' | 'gc'
+>;
 
 /** The unary part of the service implementation. */
 export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
@@ -86,5 +100,8 @@ export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
     invalidate: unary('Invalidate', info, (req: pb.InvalidateRequest) => invalidate(engine, req)),
     status: unary('Status', info, () => statusResponse(engine.status(), info, Date.now())),
     listFunctions: unary('ListFunctions', info, () => functionList(engine.functions())),
+    pin: unary('Pin', info, (req: pb.PinRequest) => pin(engine, req, true)),
+    unpin: unary('Unpin', info, (req: pb.PinRequest) => pin(engine, req, false)),
+    gc: unary('Gc', info, (req: pb.GcRequest) => gc(engine, req)),
   };
 }

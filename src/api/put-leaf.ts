@@ -16,10 +16,17 @@ import { CallStatusError } from './status.js';
 
 type PutCall = ServerReadableStream<pb.PutLeafRequest, pb.PutLeafResponse>;
 
+/** What the stream said so far: bytes received, and the first message's `no_pin`. */
+interface Upload {
+  size: number;
+  noPin?: boolean;
+}
+
 /** The request stream's bytes; throws unless the upload ended complete. */
-async function* pieces(call: PutCall, counted: { size: number }): AsyncGenerator<Uint8Array> {
+async function* pieces(call: PutCall, counted: Upload): AsyncGenerator<Uint8Array> {
   let finished = false;
   for await (const req of call as AsyncIterable<pb.PutLeafRequest>) {
+    counted.noPin ??= req.noPin;
     if (finished) {
       throw new CallStatusError(GrpcStatus.INVALID_ARGUMENT, 'PutLeaf sent data after its finishing message; nothing was stored');
     }
@@ -35,8 +42,10 @@ async function* pieces(call: PutCall, counted: { size: number }): AsyncGenerator
 export function putLeafHandler(engine: Engine, { logger: log, observer }: CallReporting): handleClientStreamingCall<pb.PutLeafRequest, pb.PutLeafResponse> {
   return (call, callback) => {
     const done = startCall(observer, 'PutLeaf');
-    const counted = { size: 0 };
-    attempt(() => engine.put(pieces(call, counted)))
+    const counted: Upload = { size: 0 };
+    // A getter: the engine reads it once the stream has ended, when the first message is known.
+    const options = { get pin() { return !counted.noPin; } };
+    attempt(() => engine.put(pieces(call, counted), options))
       .then(
         (addr) => {
           done(GrpcStatus.OK);

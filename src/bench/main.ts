@@ -3,6 +3,7 @@
  * side by side in the same run. Exits 0 even when a target is missed (the table says MISS):
  * benchmarks inform, tests gate.
  */
+import { benchCache } from './cache.js';
 import { benchFuse } from './fuse.js';
 import { benchGrpc } from './grpc.js';
 import { benchHash } from './hash.js';
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   grpc: benchGrpc,
   lazy: benchLazy,
   metrics: benchMetrics,
+  cache: benchCache,
 };
 
 const only = process.argv.slice(2);

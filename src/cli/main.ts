@@ -8,9 +8,11 @@ import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../daemon/version.js';
 import { daemonCommand } from './commands/daemon.js';
 import { fnCommand } from './commands/fn.js';
+import { gcCommand } from './commands/gc.js';
 import { getCommand } from './commands/get.js';
 import { invalidateCommand } from './commands/invalidate.js';
 import { pathCommand } from './commands/path.js';
+import { pinCommand, unpinCommand } from './commands/pin.js';
 import { putCommand } from './commands/put.js';
 import { recipeCommand } from './commands/recipe.js';
 import { refCommand } from './commands/ref.js';
@@ -36,6 +38,9 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .command(resolveCommand)
   .command(invalidateCommand)
   .command(refCommand)
+  .command(pinCommand)
+  .command(unpinCommand)
+  .command(gcCommand)
   .command(statusCommand)
   .command(pathCommand)
   .command(fnCommand)

@@ -12,8 +12,9 @@ import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.
 import { formatFunctionId, type FunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
-import type { ActionEntry, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { boundInputs } from './inputs.js';
+import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -44,6 +45,9 @@ export class Executor {
     /** Streaming functions run here, shared with readers of their output in progress. */
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly leases: Leases,
+    /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
+    private readonly onRead: (addr: CAddr, fraction: number) => void,
     private readonly admit: (fn: FunctionId) => void = () => {},
   ) {}
 
@@ -148,30 +152,32 @@ export class Executor {
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;
-    const inputs = await Promise.all(boundInputs(this.store, recipe).map((input) => this.resolveInput(addr, input)));
-    const started = performance.now();
-    this.computations++;
-    const result = await this.pool
-      .run({
-        storeDir: this.store.dir,
-        fn: recipe.fn,
-        params: plainParams(recipe),
-        inputs: inputs.map((m) => m.content.hex),
-      })
-      .catch((err: unknown) => {
-        throw failure(addr, recipe, err);
+    const bound = boundInputs(this.store, recipe);
+    // The inputs' outputs are read by the worker: none may be evicted until it is done.
+    const release = this.leases.hold([addr, ...bound]);
+    try {
+      return await this.leases.writing(async () => {
+        const inputs = await Promise.all(bound.map((input) => this.resolveInput(addr, input)));
+        for (const input of bound) if (!this.store.isLeaf(input)) this.onRead(input, 1);
+        this.computations++;
+        const started = performance.now();
+        const task = { storeDir: this.store.dir, recipe: addr.hex, fn: recipe.fn, params: plainParams(recipe), inputs: inputs.map((m) => m.content.hex) };
+        const result = await this.pool.run(task).catch((err: unknown) => {
+          throw failure(addr, recipe, err);
+        });
+        const content = CAddr.fromHex(result.content);
+        // The worker recorded the output and its action in one transaction. If an invalidation
+        // began meanwhile, its inputs may be the ones just replaced: take the action back (the
+        // value stays for this caller until garbage collection) before anyone else can hit it.
+        if (!this.canKeep(epoch)) await this.store.disownOutput(addr, content);
+        this.store.refresh(); // see the output and action entry the worker committed
+        const seconds = (performance.now() - started) / 1000;
+        this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: result.size });
+        return { content, size: result.size };
       });
-    this.store.refresh(); // see what the worker committed
-    const entry: ActionEntry = {
-      content: CAddr.fromHex(result.content),
-      size: result.size,
-      cost: performance.now() - started,
-      lastAccess: Date.now(),
-    };
-    if (this.canKeep(epoch)) await this.store.putAction(addr, entry);
-    const name = formatFunctionId(recipe.fn);
-    this.observer.onMaterialized({ addr: addr.hex, fn: name, kind: 'whole', seconds: entry.cost / 1000, bytes: entry.size });
-    return { content: entry.content, size: entry.size };
+    } finally {
+      release();
+    }
   }
 
   private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {

@@ -14,10 +14,14 @@
  * the action cache (promoted), exactly as if the output had been materialized whole.
  *
  * Sizes of chunkwise and structural outputs follow from their inputs' sizes, so they are known
- * without computing anything. Decoded recipes are keyed by an immutable address and never stale;
- * sizes and layouts of recipes over refs change on a rebinding, so invalidation drops them
+ * without computing anything. Decoded recipes are keyed by an immutable address and are stale
+ * only once garbage collection deletes them ({@link RangeReader.forgetDeleted}); sizes and
+ * layouts of recipes over refs change on a rebinding, so invalidation drops them
  * ({@link RangeReader.forget}), and a chunk computed while an invalidation ran is served to its
  * reader but not stored.
+ *
+ * A recipe is leased while it is read and while chunks computed for it are being stored, so
+ * eviction never takes bytes from under a reader or a writer.
  */
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
@@ -33,6 +37,7 @@ import { readInto } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
+import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -62,14 +67,14 @@ export class RangeReader {
   private readonly decoded = new LRUCache<string, Decoded>({ max: 10_000 });
   private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
   private readonly layouts = new LRUCache<string, Layout>({ max: 1_000 });
+  /** Size bounds of streaming outputs not yet computed, to weigh reads of them for statistics. */
+  private readonly bounds = new LRUCache<string, number>({ max: 10_000 });
   private readonly chunkFlights = new Map<string, Promise<ChunkSource>>();
   /** Keys of chunkFlights whose computation has not finished yet. */
   private readonly computing = new Set<string>();
   /** Chunks computed but not yet committed, per recipe, and the writes storing them. */
   private readonly storing = new Map<string, number>();
   private readonly pendingStores = new Set<Promise<void>>();
-  /** Milliseconds spent computing the chunks of each partial output, for its action entry. */
-  private readonly partialCost = new Map<string, number>();
   private readonly promotions = new Map<string, Promise<void>>();
   /** Output chunks computed one at a time, and the input bytes they covered. */
   readonly counters = { chunksComputed: 0, bytesComputed: 0 };
@@ -81,7 +86,22 @@ export class RangeReader {
     private readonly executor: Executor,
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly leases: Leases,
+    /** Called for each read of a recipe's output with the fraction of the output it covered. */
+    private readonly onRead: (addr: CAddr, fraction: number) => void,
+    /** Called once a computed chunk is stored (the cache grew after its read returned). */
+    private readonly onStored: () => Promise<void>,
   ) {}
+
+  /** Forgets what is cached about addresses garbage collection deleted. */
+  forgetDeleted(hexes: readonly string[]): void {
+    for (const hex of hexes) {
+      this.decoded.delete(hex);
+      this.sizes.delete(hex);
+      this.bounds.delete(hex);
+      this.layouts.delete(hex);
+    }
+  }
 
   /** The size of the value at `addr` when it is known without computing anything. */
   knownSize(addr: CAddr): number | undefined {
@@ -108,7 +128,11 @@ export class RangeReader {
     if (known !== undefined) return known;
     const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'chunkwise') return this.sizeBound(this.input(recipe, 0));
-    if (fn.kind === 'streaming') return fn.maxSize(await this.sizeBound(this.input(recipe, 0)), plainParams(recipe));
+    if (fn.kind === 'streaming') {
+      const bound = fn.maxSize(await this.sizeBound(this.input(recipe, 0)), plainParams(recipe));
+      this.bounds.set(addr.hex, bound);
+      return bound;
+    }
     return this.size(addr);
   }
 
@@ -129,6 +153,18 @@ export class RangeReader {
   /** Fills `target` from `offset` on with the value's bytes; returns the count (short at the end). */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
     if (this.store.isLeaf(addr)) return readInto(this.store, this.manifest(addr), offset, target);
+    const release = this.leases.hold([addr]);
+    try {
+      const n = await this.readRecipe(addr, offset, target);
+      // A streaming output still being computed has no known size yet: weigh by its bound.
+      if (n > 0) this.onRead(addr, n / (this.knownSize(addr) || this.bounds.get(addr.hex) || n));
+      return n;
+    } finally {
+      release();
+    }
+  }
+
+  private async readRecipe(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
     const output = this.executor.cachedOutput(addr);
     if (output) {
       this.observer.onCacheLookup('output', true);
@@ -162,6 +198,7 @@ export class RangeReader {
   forget(addrs: readonly CAddr[]): void {
     for (const addr of addrs) {
       this.sizes.delete(addr.hex);
+      this.bounds.delete(addr.hex);
       this.layouts.delete(addr.hex);
     }
     this.chunkFlights.clear();
@@ -243,15 +280,19 @@ export class RangeReader {
       this.executor.recordFailure(addr, wrapped);
       throw wrapped;
     }
-    const ms = performance.now() - started;
-    this.partialCost.set(addr.hex, (this.partialCost.get(addr.hex) ?? 0) + ms);
+    const cost = performance.now() - started;
     const fn = formatFunctionId(recipe.fn);
-    this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: ms / 1000, bytes: bytes.length });
+    this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: cost / 1000, bytes: bytes.length });
     this.counters.chunksComputed++;
     this.counters.bytesComputed += length;
     // Its input may be stale (an invalidation ran meanwhile): serve it, do not keep it.
     if (!this.executor.canKeep(epoch)) return { bytes, stored: Promise.resolve() };
-    const stored = this.storeChunk(addr, index, bytes, total);
+    // Leased until stored (and promoted): eviction must not drop partial entries meanwhile.
+    const release = this.leases.hold([addr]);
+    const stored = this.leases
+      .writing(() => this.storeChunk(addr, index, bytes, total, cost))
+      .finally(release)
+      .then(() => this.onStored());
     this.pendingStores.add(stored);
     void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
     return { bytes, stored };
@@ -261,10 +302,10 @@ export class RangeReader {
    * Hashes (off the JS thread) and stores a computed chunk with its partial entry; promotes the
    * output once all are stored. The reader that asked for the chunk does not wait for this.
    */
-  private async storeChunk(addr: CAddr, index: number, bytes: Uint8Array, size: number): Promise<void> {
+  private async storeChunk(addr: CAddr, index: number, bytes: Uint8Array, size: number, cost: number): Promise<void> {
     this.storing.set(addr.hex, (this.storing.get(addr.hex) ?? 0) + 1);
     try {
-      await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes);
+      await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes, cost);
     } catch (err) {
       this.executor.recordFailure(addr, err);
       throw err;
@@ -287,13 +328,11 @@ export class RangeReader {
         const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
-        const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
-        this.store.refresh(); // see the value the worker committed
-        if (!this.executor.canKeep(epoch)) return;
-        const cost = this.partialCost.get(addr.hex) ?? 0;
-        await this.store.putAction(addr, { content: CAddr.fromHex(out.content), size, cost, lastAccess: Date.now() });
-        await this.store.dropPartials([addr]);
-        this.partialCost.delete(addr.hex);
+        const out = await this.pool.assemble({ storeDir: this.store.dir, recipe: addr.hex, chunks, size });
+        // Recorded as value and action in one transaction; taken back if an invalidation began
+        // meanwhile (the value stays for whoever reads it now, until garbage collection).
+        if (!this.executor.canKeep(epoch)) await this.store.disownOutput(addr, CAddr.fromHex(out.content));
+        this.store.refresh(); // see the value and action entry the worker committed
         const fn = formatFunctionId(this.decode(addr).recipe.fn);
         this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'promotion', seconds: (performance.now() - started) / 1000, bytes: size });
       })().finally(() => this.promotions.delete(addr.hex));

@@ -11,14 +11,30 @@ import { iterateChunks, readRange } from '../store/value-reader.js';
 import { ValueWriter, type WrittenValue } from '../store/value-writer.js';
 import type { ComputeFunction, Params, Segment } from './function.js';
 
-/** Computes `fn` over `inputs` (manifests, in recipe order) and stores the output value. */
+/**
+ * Computes `fn` over `inputs` (manifests, in recipe order), stores the output's chunks and hands
+ * the value to `commit` to be recorded; if anything fails, the chunk references are given back.
+ */
 export async function runFunction(
   store: Store,
   fn: ComputeFunction,
   params: Params,
   inputs: readonly Manifest[],
+  commit: (value: WrittenValue) => Promise<void>,
 ): Promise<WrittenValue> {
-  const out = new ValueWriter(store);
+  const out = new ValueWriter(store, 'cache');
+  try {
+    await produce(store, out, fn, params, inputs);
+    const value = await out.finish();
+    await commit(value);
+    return value;
+  } catch (err) {
+    await out.abort().catch(() => {});
+    throw err;
+  }
+}
+
+async function produce(store: Store, out: ValueWriter, fn: ComputeFunction, params: Params, inputs: readonly Manifest[]): Promise<void> {
   switch (fn.kind) {
     case 'chunkwise': {
       let offset = 0;
@@ -40,7 +56,6 @@ export async function runFunction(
       break;
     }
   }
-  return out.finish(false);
 }
 
 async function writeSegments(

@@ -65,6 +65,9 @@ export class StreamRun {
   private tail: Uint8Array;
   private tailFilled = 0;
   private readonly stores: Promise<void>[] = [];
+  /** Chunks whose writer reference this run holds (given back if it never records its output). */
+  private readonly held: Buffer[] = [];
+  private released: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<Waiter>();
   private produced = 0;
   /** Furthest byte any reader asked for; Infinity once someone needs the whole output. */
@@ -113,9 +116,21 @@ export class StreamRun {
       })
       .catch((err: unknown) => {
         this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
+        // Give back the chunk references taken, without holding up the failure itself.
+        this.released = Promise.allSettled(this.stores)
+          .then(() => ctx.store.releaseChunks(this.held.splice(0), 'cache'))
+          .catch(() => {});
         throw this.error;
       });
     this.output.catch(() => {}); // readers see failures through their own reads
+  }
+
+  /** Settles once the run has ended and, if it failed, given back the references it held. */
+  get ended(): Promise<void> {
+    return this.output.then(
+      () => {},
+      () => this.released,
+    );
   }
 
   /** False once the run failed or was abandoned: a new reader must start a new run. */
@@ -276,7 +291,8 @@ export class StreamRun {
     this.tail = new Uint8Array(this.ctx.store.chunkSize);
     this.tailFilled = 0;
     const { store } = this.ctx;
-    const stored = store.hasChunk(addr) ? Promise.resolve(true) : store.putChunk(addr, bytes);
+    // A writer's reference (see chunk-refs.ts): eviction and GC leave the chunk alone meanwhile.
+    const stored = store.refChunk(addr, bytes, 'cache').then(() => void this.held.push(addr));
     this.stores.push(stored.then(() => void (slot.bytes = undefined)));
     this.wakeWaiters();
     this.kick();
@@ -288,8 +304,13 @@ export class StreamRun {
     const { content, size, cpuMs } = this.final!;
     const { store } = this.ctx;
     await Promise.all(this.stores);
-    await store.putValue(content, { size, chunks: this.slots.map((s) => s.addr) }, false);
-    if (this.ctx.keep()) await store.putAction(this.addr, { content, size, cost: cpuMs, lastAccess: Date.now() });
+    const manifest = { size, chunks: this.slots.map((s) => s.addr) };
+    // The value (its chunk references passing from this run to it) and its action, atomically.
+    // A run that an invalidation overtook records the value for its readers but no action
+    // (its input may be a ref's old binding); garbage collection takes the value later.
+    if (this.ctx.keep()) await store.putOutput(this.addr, content, manifest, cpuMs);
+    else await store.putValue(content, manifest, 'cache', 'held');
+    this.held.length = 0;
     this.recorded = true;
     this.wakeWaiters();
     return { content, size };

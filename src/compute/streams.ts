@@ -11,6 +11,7 @@ import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { Materialized } from './executor.js';
 import type { StreamingFunction } from './function.js';
+import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import { StreamRun } from './stream-run.js';
 
@@ -19,6 +20,8 @@ export const DEFAULT_STREAM_IDLE_MS = 60_000;
 
 export interface StreamRunsContext {
   readonly store: Store;
+  /** A run counts as a write in flight for its whole life (garbage collection asks). */
+  readonly leases: Leases;
   readonly pool: ComputePool;
   /** Told of each output a run records. */
   readonly observer: EngineObserver;
@@ -38,6 +41,8 @@ export interface StreamRunsContext {
 
 export class StreamRuns {
   private readonly runs = new Map<string, StreamRun>();
+  /** Every run not yet ended, including those {@link forget} detached from their address. */
+  private readonly live = new Set<StreamRun>();
   private runsStarted = 0;
 
   constructor(private readonly ctx: StreamRunsContext) {}
@@ -78,9 +83,17 @@ export class StreamRuns {
     for (const addr of addrs) this.runs.delete(addr.hex);
   }
 
+  /**
+   * Settles once every run in progress has ended (recorded its output, failed or been
+   * abandoned), forgotten ones included.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.live].map((r) => r.output));
+  }
+
   /** Abandons every run (readers get an error) and waits for them to end. */
   async close(): Promise<void> {
-    const runs = [...this.runs.values()];
+    const runs = [...this.live]; // forgotten runs may still be serving their readers
     for (const run of runs) run.close();
     await Promise.allSettled(runs.map((r) => r.output));
   }
@@ -100,8 +113,10 @@ export class StreamRuns {
       keep: () => this.ctx.canKeep(mark),
     });
     this.runs.set(addr.hex, run);
+    this.live.add(run);
     this.runsStarted++;
     const started = performance.now();
+    void this.ctx.leases.writing(() => run.ended);
     run.output
       .then(
         (out) => {
@@ -115,6 +130,7 @@ export class StreamRuns {
       )
       .finally(() => {
         if (this.runs.get(addr.hex) === run) this.runs.delete(addr.hex);
+        this.live.delete(run);
       })
       .catch(() => {});
     return run;

@@ -8,6 +8,8 @@ import type { PlainParam } from '../core/recipe.js';
 export interface ComputeTask {
   /** Store directory; each worker opens (once) the same LMDB environment. */
   readonly storeDir: string;
+  /** The recipe (hex) whose output this is: the worker records its action entry. */
+  readonly recipe: string;
   readonly fn: { readonly name: string; readonly version: number };
   readonly params: ReadonlyMap<string, PlainParam>;
   /** Content addresses (hex) of the inputs, in recipe order. */
@@ -28,6 +30,8 @@ export interface ChunkTask {
 /** A chunkwise output whose chunks are all computed, to be recorded as one value. */
 export interface AssembleTask {
   readonly storeDir: string;
+  /** The recipe (hex) whose partial chunks these are. */
+  readonly recipe: string;
   /** Chunk addresses (hex), in order. */
   readonly chunks: readonly string[];
   readonly size: number;

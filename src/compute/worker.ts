@@ -27,7 +27,11 @@ function storeAt(dir: string): Store {
   return store;
 }
 
-/** Computes a recipe's whole output from its stored inputs and stores it. */
+/**
+ * Computes a recipe's whole output from its stored inputs and stores it, recording the output
+ * and the recipe's action entry in one transaction (so there is never an output no action
+ * names, which eviction or GC could take for garbage).
+ */
 export default async function compute(task: ComputeTask): Promise<ComputeResult> {
   const store = storeAt(task.storeDir);
   const inputs = task.inputs.map((hex) => {
@@ -35,18 +39,25 @@ export default async function compute(task: ComputeTask): Promise<ComputeResult>
     if (!manifest) throw new NotFoundError(`input value ${hex} is not stored`);
     return manifest;
   });
-  const written = await runFunction(store, registry.get(task.fn), task.params, inputs);
+  const started = performance.now();
+  const recipe = CAddr.fromHex(task.recipe);
+  const written = await runFunction(store, registry.get(task.fn), task.params, inputs, (v) =>
+    store.putOutput(recipe, v.addr, v.manifest, performance.now() - started),
+  );
   return { content: written.addr.hex, size: written.manifest.size };
 }
 
-/** Records stored chunks as one value (hashing them all for its content address). */
+/**
+ * Records a recipe's partial chunks, all computed, as one value and action (hashing them all
+ * for its content address).
+ */
 export async function assemble(task: AssembleTask): Promise<ComputeResult> {
   const store = storeAt(task.storeDir);
   const hasher = new Hasher();
   const chunks = task.chunks.map((hex) => Buffer.from(hex, 'hex'));
   for (const chunk of chunks) hasher.update(store.getChunk(chunk));
   const addr = CAddr.fromBytes(hasher.finalize());
-  await store.putValue(addr, { size: task.size, chunks }, false);
+  await store.promotePartials(CAddr.fromHex(task.recipe), addr, { size: task.size, chunks });
   return { content: addr.hex, size: task.size };
 }
 

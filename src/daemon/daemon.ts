@@ -11,6 +11,7 @@ import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
 import type { FloatPolicy } from '../compute/float-policy.js';
+import type { PolicyName } from '../engine/cache-policy.js';
 import { Engine, type InvalidationPolicy } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
@@ -36,6 +37,9 @@ export interface DaemonOptions {
   readonly invalidation?: InvalidationPolicy;
   /** Whether float functions may be registered and computed (default `strict`). */
   readonly floatPolicy?: FloatPolicy;
+  /** Disk budget of cached outputs in bytes (default: unbounded). */
+  readonly cacheSize?: number;
+  readonly cachePolicy?: PolicyName;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -71,6 +75,8 @@ export class Daemon {
         invalidation: options.invalidation,
         floatPolicy: options.floatPolicy,
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
+        cacheSize: options.cacheSize,
+        cachePolicy: options.cachePolicy,
       });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {

@@ -1,7 +1,8 @@
 /**
  * The engine: the one facade the api and fuse layers call. It owns the store, the function
- * registry, the worker pool and the executor, and offers put, recipe, stat, read, invalidate
- * and refs. Nothing above this layer touches LMDB or the pool directly.
+ * registry, the worker pool, the executor, the cache budget and the garbage collector, and
+ * offers put, recipe, stat, read, invalidate, refs, pin and gc. Nothing above this layer
+ * touches LMDB or the pool directly.
  */
 import { CAddr, resolvePrefix } from '../core/caddr.js';
 import { recipeAddress } from '../core/address.js';
@@ -15,6 +16,7 @@ import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
+import { Leases } from '../compute/leases.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
@@ -22,9 +24,13 @@ import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
+import type { GcReport } from '../store/gc.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { ChangeClock } from './change-clock.js';
 import { DeferredQueue, walkCascade, type Cascade, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
+import { CacheBudget } from './cache-budget.js';
+import { evictionPolicy, type PolicyName } from './cache-policy.js';
+import { Collector, type GcOptions } from './collector.js';
 import { canonicalRecipe } from './recipe-check.js';
 import { bindWithCascade, type RefSet } from './ref-binding.js';
 
@@ -49,6 +55,15 @@ export interface EngineOptions {
   readonly onBackgroundError?: (err: unknown) => void;
   /** Whether float functions may be registered and computed (default `strict`: they may). */
   readonly floatPolicy?: FloatPolicy;
+  /** Bytes cached outputs may hold on disk (default: unbounded). Leaves never count. */
+  readonly cacheSize?: number;
+  /** Which cached outputs go first when over budget (default gdsf). */
+  readonly cachePolicy?: PolicyName;
+}
+
+/** Whether a put or a recipe becomes a GC root (default: it does). */
+export interface PinOption {
+  readonly pin?: boolean;
 }
 
 /**
@@ -99,6 +114,10 @@ export type EngineStatus = {
   /** Compute tasks waiting for a worker. */
   readonly queued: number;
   readonly chunkSize: number;
+  /** The cache budget in bytes (undefined: unbounded), its policy, outputs evicted since start. */
+  readonly cacheBudget: number | undefined;
+  readonly cachePolicy: string;
+  readonly evictions: number;
 } & ReturnType<Store['stats']>;
 
 export class Engine {
@@ -109,11 +128,14 @@ export class Engine {
   private readonly changes = new ChangeClock();
   private readonly deferred: DeferredQueue;
   private readonly cascadeSource: CascadeSource;
+  private readonly leases = new Leases();
+  private readonly cache: CacheBudget;
+  private readonly collector: Collector;
 
   private constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
-    streamIdleMs: number,
+    options: EngineOptions,
     /** Where the engine and the parts it builds report what they do (see src/metrics). */
     readonly observer: EngineObserver,
     /** The default invalidation policy. */
@@ -121,24 +143,33 @@ export class Engine {
     onBackgroundError: (err: unknown) => void,
     readonly floatPolicy: FloatPolicy,
   ) {
+    this.cache = new CacheBudget(store, this.leases, options.cacheSize, evictionPolicy(options.cachePolicy ?? 'gdsf'), observer);
+    const onRead = (addr: CAddr, fraction: number) => this.cache.recordRead(addr, fraction);
     this.streams = new StreamRuns({
       store,
       pool,
       observer,
-      idleMs: streamIdleMs,
+      leases: this.leases,
+      idleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
       readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target),
       sizeBound: (addr) => this.ranges.sizeBound(addr),
       onOutcome: (addr, err) => {
-        if (err === undefined) this.executor.forgetFailures([addr]);
-        else this.executor.recordFailure(addr, err);
+        if (err !== undefined) return this.executor.recordFailure(addr, err);
+        this.executor.forgetFailures([addr]);
+        void this.cache.enforce().catch(() => {}); // its output is recorded: the cache grew
       },
       inputOf: (recipe) => boundInput(store, recipe.inputs[0]!),
       invalidations: () => this.executor.invalidations,
       canKeep: (mark) => this.executor.canKeep(mark),
     });
     const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, admit);
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer);
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, admit);
+    const enforce = () => this.cache.enforce();
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce);
+    this.collector = new Collector(store, this.leases, (addrs) => {
+      this.ranges.forgetDeleted(addrs.map((a) => a.hex));
+      this.executor.forgetFailures(addrs);
+    });
     this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError);
     this.cascadeSource = {
       dependents: (a) => this.store.dependents(a),
@@ -150,7 +181,7 @@ export class Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize });
     const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     const pool = new ComputePool({ threads: options.threads });
-    return new Engine(store, pool, options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
+    return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
       options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
   }
 
@@ -158,19 +189,35 @@ export class Engine {
     return this.store.chunkSize;
   }
 
-  /** Stores bytes (in memory, or streamed in any number of pieces) as a leaf; durable on resolve. */
-  async put(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<CAddr> {
-    const writer = new ValueWriter(this.store);
-    if (source instanceof Uint8Array) await writer.write(source);
-    else for await (const piece of source) await writer.write(piece);
-    return (await writer.finish(true)).addr;
+  /**
+   * Stores bytes (in memory, or streamed in any number of pieces) as a leaf, pinned unless
+   * asked not to; durable on resolve. A failed or interrupted put leaves nothing behind.
+   */
+  put(source: Uint8Array | AsyncIterable<Uint8Array>, options: PinOption = {}): Promise<CAddr> {
+    return this.leases.writing(async () => {
+      const writer = new ValueWriter(this.store, 'leaf');
+      try {
+        if (source instanceof Uint8Array) await writer.write(source);
+        else for await (const piece of source) await writer.write(piece);
+        const { addr, manifest } = await writer.finish();
+        this.collector.noteCreated(addr);
+        await this.store.putValue(addr, manifest, 'leaf', 'held', options.pin ?? true);
+        return addr;
+      } catch (err) {
+        await writer.abort().catch(() => {});
+        throw err;
+      }
+    });
   }
 
   /**
-   * Validates and registers a recipe; durable on resolve. Address inputs must already be
-   * known, and ref inputs bound. A float function under the float policy `disabled` is refused.
+   * Validates and registers a recipe, pinned unless asked not to; durable on resolve. Address
+   * inputs must already be known, and ref inputs bound. A float function under the float
+   * policy `disabled` is refused.
    */
-  async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>): Promise<CAddr> {
+  async putRecipe(
+    fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {},
+  ): Promise<CAddr> {
     enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
     for (const input of inputs) {
@@ -181,8 +228,28 @@ export class Engine {
       }
     }
     const addr = recipeAddress(recipe);
-    if (!this.store.getRecipe(addr)) await this.store.putRecipe(addr, encodeRecipe(recipe), inputs);
+    const pin = options.pin ?? true;
+    if (!this.store.getRecipe(addr) || (pin && !this.store.pins.has(addr))) {
+      this.collector.noteCreated(addr);
+      await this.store.putRecipe(addr, encodeRecipe(recipe), inputs, pin);
+    }
     return addr;
+  }
+
+  /** Makes a leaf or recipe a GC root; false if it already was. */
+  pin(addr: CAddr): Promise<boolean> {
+    return this.store.pins.set(addr, true);
+  }
+
+  /** Stops a leaf or recipe being a GC root; false if it was not one. */
+  unpin(addr: CAddr): Promise<boolean> {
+    if (!this.isKnown(addr) && !this.store.pins.has(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    return this.store.pins.set(addr, false);
+  }
+
+  /** Deletes what no root reaches (see collector.ts); reports what went (or would go). */
+  gc(options: GcOptions = {}): Promise<GcReport> {
+    return this.collector.run(options);
   }
 
   /** A full address or a unique prefix (>= 8 hex digits) of a known leaf or recipe. */
@@ -306,8 +373,10 @@ export class Engine {
   }
 
   /** The stored value behind `addr`, computing a recipe's output (and its inputs') if needed. */
-  materialize(addr: CAddr): Promise<Materialized> {
-    return this.executor.resolve(addr);
+  async materialize(addr: CAddr): Promise<Materialized> {
+    const done = await this.executor.resolve(addr);
+    await this.cache.enforce();
+    return done;
   }
 
   /** Bytes [offset, offset+length) of the value at `addr` (clamped to its end). */
@@ -322,8 +391,11 @@ export class Engine {
    * needed); returns the count, short at the end of the value. The mount's read path: the
    * bytes go straight into the kernel's buffer.
    */
-  readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
-    return this.ranges.readInto(addr, offset, target);
+  async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    const n = await this.ranges.readInto(addr, offset, target);
+    // A read that computed something may have pushed the cache over its budget.
+    await this.cache.enforce();
+    return n;
   }
 
   /**
@@ -335,7 +407,7 @@ export class Engine {
     const cs = this.chunkSize;
     for (let at = Math.max(0, offset); at < end; at += cs - (at % cs)) {
       const piece = Buffer.allocUnsafe(Math.min(end - at, cs - (at % cs)));
-      const n = await this.ranges.readInto(addr, at, piece);
+      const n = await this.readInto(addr, at, piece);
       if (n > 0) yield n < piece.length ? piece.subarray(0, n) : piece;
       if (n < piece.length) return; // the end of the value
     }
@@ -350,6 +422,17 @@ export class Engine {
     return this.registry.list();
   }
 
+  /**
+   * Settles once computed chunks still being stored are stored, streaming runs in progress have
+   * ended, and the cache is back within its budget (a read may return before what it computed
+   * is stored).
+   */
+  async settled(): Promise<void> {
+    await this.streams.settled();
+    await this.ranges.settled();
+    await this.cache.enforce();
+  }
+
   /** Counters for status reporting and tests. */
   status(): EngineStatus {
     return {
@@ -358,6 +441,9 @@ export class Engine {
       ...this.ranges.counters,
       queued: this.pool.queued,
       chunkSize: this.chunkSize,
+      cacheBudget: this.cache.budget,
+      cachePolicy: this.cache.policy.name,
+      evictions: this.cache.evictions,
       ...this.store.stats(),
     };
   }
@@ -367,6 +453,7 @@ export class Engine {
     await this.deferred.flush();
     await this.streams.close();
     await this.ranges.settled();
+    await this.cache.close();
     await this.pool.close();
     await this.store.flushed();
     await this.store.close();

@@ -86,6 +86,29 @@ export class RefTables {
     void this.bound.put(addr.bytes, nameBytes);
   }
 
+  /**
+   * Every recipe that names a ref as an input, with the ref's name and the address it is bound
+   * to now (undefined when unbound): the edges garbage collection follows from a recipe to what
+   * it reads through refs. Keyed by the recipe's raw address as latin1.
+   */
+  inputEdges(): Map<string, Array<{ readonly name: string; readonly addr?: Buffer }>> {
+    const edges = new Map<string, Array<{ readonly name: string; readonly addr?: Buffer }>>();
+    for (const { key, value } of this.deps.getRange({})) {
+      const name = key.toString('latin1');
+      const recipe = value.toString('latin1');
+      const addr = this.current.get(name)?.addr;
+      const list = edges.get(recipe) ?? [];
+      list.push(addr ? { name, addr: Buffer.from(addr) } : { name });
+      edges.set(recipe, list);
+    }
+    return edges;
+  }
+
+  /** Forgets that `recipe` names ref `name` (the recipe is deleted). Call inside a store transaction. */
+  removeDependent(name: string, recipe: Buffer): void {
+    void this.deps.remove(Buffer.from(name, 'latin1'), recipe);
+  }
+
   /** Records that `recipe` names ref `name`. Call inside a store transaction. */
   addDependent(name: string, recipe: CAddr): void {
     void this.deps.put(Buffer.from(name, 'latin1'), recipe.bytes);

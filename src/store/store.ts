@@ -1,24 +1,35 @@
 /**
- * The embedded store: one LMDB environment holding chunks, value manifests, the set of leaves,
- * recipes with their DAG edges, the action cache, and refs (refs.ts). Reads are synchronous (LMDB is a memory
- * map); writes are asynchronous, batched by lmdb-js, and a write is reported done only once it
- * is flushed to disk. The same path may be opened from worker threads: lmdb-js shares the one
- * environment across threads of a process.
+ * The embedded store: one LMDB environment holding chunks (reference-counted, chunk-refs.ts),
+ * value manifests, the set of leaves, recipes with their DAG edges, pins, the action cache
+ * with its statistics, and refs (refs.ts). Reads are synchronous (LMDB is a memory map); writes
+ * are asynchronous, batched by lmdb-js, and a write is reported done only once it is flushed to
+ * disk. The same path may be opened from worker threads: lmdb-js shares the one environment
+ * across threads of a process.
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
-import { StoreError } from '../core/errors.js';
+import { NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { releaseMappedPages } from '../native/index.js';
-import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
+import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
+import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
+import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
+import { decodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
 import { RefTables, type RefBinding } from './refs.js';
+import { Pins } from './pins.js';
+import { recountTx } from './recount.js';
+import { CACHED_BYTES, openTables, type CacheStats, type Tables } from './tables.js';
+import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/** Store format: 2 added chunk reference counts, pins and cache statistics. */
+const FORMAT = 2;
 
 export interface StoreOptions {
   /** Chunk size for a store created now (ignored when the store exists). Power of two. */
@@ -32,16 +43,14 @@ export interface ActionEntry {
   readonly size: number;
   /** Wall-clock milliseconds the computation took. */
   readonly cost: number;
-  /** Milliseconds since the epoch of the last read. */
+  /** Milliseconds since the epoch of the computation. */
   readonly lastAccess: number;
 }
 
-type BinaryDb = Database<Buffer, Buffer>;
-
 /**
  * Decoded manifests kept in memory: a range read of a large value would otherwise decode its
- * whole chunk list on every call. A manifest is keyed by its value's content address, so a
- * cached one can never be stale while the value exists.
+ * whole chunk list on every call. Keyed by content address, so a cached one is the right one
+ * whenever the value exists; deletions purge it (see {@link Store.purge}).
  */
 const MANIFEST_CACHE_ENTRIES = 4096;
 
@@ -72,17 +81,13 @@ interface CachedChunk {
 
 export class Store {
   readonly chunkSize: number;
-  private readonly chunks: BinaryDb;
-  private readonly values: BinaryDb;
-  private readonly leaves: Database<number, Buffer>;
-  private readonly recipes: BinaryDb;
-  private readonly deps: BinaryDb;
-  private readonly rdeps: BinaryDb;
-  private readonly actions: Database<StoredAction, Buffer>;
+  private readonly t: Tables;
   /** Chunks of outputs computed one at a time by range reads. */
   readonly partials: PartialChunks;
   /** Named, rebindable pointers; bind them with {@link bindRef}. */
   readonly refs: RefTables;
+  /** Pinned leaves and recipes (GC roots). */
+  readonly pins: Pins;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
   private readonly readCache = new LRUCache<string, CachedChunk>({
@@ -97,15 +102,9 @@ export class Store {
     private readonly dataFile: string,
     options: StoreOptions,
   ) {
-    const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
-    this.chunks = env.openDB({ name: 'chunks', ...binary });
-    this.values = env.openDB({ name: 'values', ...binary });
-    this.leaves = env.openDB({ name: 'leaves', keyEncoding: 'binary' });
-    this.recipes = env.openDB({ name: 'recipes', ...binary });
-    this.deps = env.openDB({ name: 'deps', ...binary, dupSort: true });
-    this.rdeps = env.openDB({ name: 'rdeps', ...binary, dupSort: true });
-    this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
-    this.partials = new PartialChunks(env.openDB({ name: 'partials', ...binary }));
+    this.t = openTables(env);
+    this.partials = new PartialChunks(this.t.partials);
+    this.pins = new Pins(this.t);
     this.refs = new RefTables(env);
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
@@ -123,33 +122,50 @@ export class Store {
   }
 
   private initMeta(requested: number): number {
-    const meta = this.env.openDB<number, string>({ name: 'meta' });
+    const meta = this.t.meta;
     const existing = meta.get('chunkSize');
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // A store of the first format has no reference counts yet: build them once (opening is
+      // single-threaded: the engine opens the store before its workers do).
+      if ((meta.get('format') ?? 1) < FORMAT) {
+        meta.transactionSync(() => {
+          recountTx(this.t, existing, new Deletions());
+          meta.putSync('format', FORMAT);
+        });
+      }
+      return existing;
+    }
     if (!Number.isInteger(Math.log2(requested)) || requested < 4096 || requested > 64 * 1024 * 1024) {
       throw new StoreError(`chunk size must be a power of two from 4 KiB to 64 MiB, got ${requested}`);
     }
     meta.transactionSync(() => {
       meta.putSync('chunkSize', requested);
-      meta.putSync('format', 1);
+      meta.putSync('format', FORMAT);
     });
     return requested;
   }
 
   // --- chunks and values -------------------------------------------------------------------
 
-  hasChunk(addr: Buffer): boolean {
-    return this.chunks.doesExist(addr);
+  /**
+   * Takes a writer's reference of `kind` on a chunk, storing its bytes unless it exists; the
+   * reference passes to the value's manifest ({@link putValue} with 'held') or is given back
+   * ({@link releaseChunks}). Resolves once committed (not yet flushed).
+   */
+  refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind): Promise<void> {
+    const write = this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes));
+    return write.then(() => undefined);
   }
 
-  /** Queues a chunk write; resolves once committed (not yet flushed). */
-  putChunk(addr: Buffer, bytes: Uint8Array): Promise<boolean> {
-    return this.chunks.put(addr, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  /** Gives back a writer's references (a write abandoned half-way); durable on resolve. */
+  async releaseChunks(chunks: readonly Buffer[], kind: RefKind): Promise<void> {
+    await this.write((del) => refChunks(this.t, chunks, kind, -1, del));
+    await this.env.flushed;
   }
 
   /** A copy of the chunk's bytes. Throws if the chunk is missing (a manifest names it). */
   getChunk(addr: Buffer): Buffer {
-    const bytes = this.chunks.getBinary(addr);
+    const bytes = this.t.chunks.getBinary(addr);
     if (bytes === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
     this.readFromMap(bytes.length);
     return bytes;
@@ -161,7 +177,7 @@ export class Store {
     let chunk = this.readCache.get(key);
     if (!chunk) {
       // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
-      const view = this.chunks.getBinaryFast(addr);
+      const view = this.t.chunks.getBinaryFast(addr);
       if (view === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
       const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
       // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
@@ -184,50 +200,95 @@ export class Store {
   getManifest(addr: CAddr): Manifest | undefined {
     const cached = this.manifests.get(addr.hex);
     if (cached) return cached;
-    const raw = this.values.getBinaryFast(addr.bytes);
+    const raw = this.t.values.getBinaryFast(addr.bytes);
     if (raw === undefined) return undefined;
     const manifest = decodeManifest(raw, this.chunkSize);
     this.manifests.set(addr.hex, manifest);
     return manifest;
   }
 
-  /** Records a value's manifest (and, for a leaf, its leaf mark) atomically; durable on resolve. */
-  async putValue(addr: CAddr, manifest: Manifest, asLeaf: boolean): Promise<void> {
-    await this.env.transaction(() => {
-      this.values.put(addr.bytes, encodeManifest(manifest));
-      if (asLeaf) this.leaves.put(addr.bytes, Date.now());
+  /**
+   * Records a value's manifest (a leaf, pinned if asked, or a cache value) atomically; `refs`
+   * says whether its writer holds the chunk references already. Durable on resolve.
+   */
+  async putValue(addr: CAddr, manifest: Manifest, kind: RefKind, refs: HeldRefs, pin = false): Promise<void> {
+    await this.write((del) => {
+      putValueTx(this.t, addr, manifest, kind, refs, del);
+      if (pin) void this.t.pins.put(addr.bytes, Date.now());
+    });
+    await this.env.flushed;
+  }
+
+  /** Records a computed output value (references held by its writer) and its action, atomically. */
+  async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number): Promise<void> {
+    await this.write((del) => {
+      putValueTx(this.t, addr, manifest, 'cache', 'held', del);
+      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+    });
+    await this.env.flushed;
+  }
+
+  /**
+   * Takes back the action {@link putOutput} recorded for `recipe` if it still names `content`
+   * (a result computed while an invalidation ran: served to its caller, not kept). The value
+   * itself stays, named by no action, until garbage collection sweeps it. Durable on resolve.
+   */
+  async disownOutput(recipe: CAddr, content: CAddr): Promise<void> {
+    await this.write(() => disownActionTx(this.t, recipe, content));
+    await this.env.flushed;
+  }
+
+  /**
+   * Records a chunkwise output whose chunks are all partial entries as one value and action,
+   * dropping the partial entries, atomically; its cost is what its chunks cost.
+   */
+  async promotePartials(recipe: CAddr, addr: CAddr, manifest: Manifest): Promise<void> {
+    await this.write((del) => {
+      const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
+      putValueTx(this.t, addr, manifest, 'cache', 'take', del);
+      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+      dropPartialsTx(this.t, recipe, del);
     });
     await this.env.flushed;
   }
 
   isLeaf(addr: CAddr): boolean {
-    return this.leaves.doesExist(addr.bytes);
+    return this.t.leaves.doesExist(addr.bytes);
   }
 
   // --- recipes and the DAG -----------------------------------------------------------------
 
   /**
-   * Stores a recipe with its DAG edges in one transaction; durable on resolve. An address
-   * input gets a forward and a reverse edge; a ref input an entry in the ref's dependents.
+   * Stores a recipe with its DAG edges (and its pin, if asked) in one transaction; durable on
+   * resolve. An address input gets a forward and a reverse edge; a ref input an entry in the
+   * ref's dependents.
    */
-  async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly RecipeInput[]): Promise<void> {
-    await this.env.transaction(() => {
-      this.recipes.put(addr.bytes, Buffer.from(dcf));
-      for (const input of inputs) {
-        if (isRefInput(input)) {
-          this.refs.addDependent(input.ref, addr);
-        } else {
-          this.deps.put(addr.bytes, input.bytes);
-          this.rdeps.put(input.bytes, addr.bytes);
+  async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly RecipeInput[], pin = false): Promise<void> {
+    // Inputs are checked again inside the transaction: garbage collection may have swept one.
+    const missing = await this.env.transaction(() => {
+      const gone = inputs.find((i) => !isRefInput(i) && !this.t.leaves.doesExist(i.bytes) && !this.t.recipes.doesExist(i.bytes));
+      if (gone) return gone as CAddr;
+      if (!this.t.recipes.doesExist(addr.bytes)) {
+        void this.t.recipes.put(addr.bytes, Buffer.from(dcf));
+        for (const input of inputs) {
+          if (isRefInput(input)) {
+            this.refs.addDependent(input.ref, addr);
+          } else {
+            void this.t.deps.put(addr.bytes, input.bytes);
+            void this.t.rdeps.put(input.bytes, addr.bytes);
+          }
         }
       }
+      if (pin) void this.t.pins.put(addr.bytes, Date.now());
+      return undefined;
     });
+    if (missing) throw new NotFoundError(`input ${missing.hex} is neither a stored leaf nor a recipe`);
     await this.env.flushed;
   }
 
   /** The recipe's DCF bytes, or undefined. */
   getRecipe(addr: CAddr): Buffer | undefined {
-    return this.recipes.getBinary(addr.bytes);
+    return this.t.recipes.getBinary(addr.bytes);
   }
 
   /**
@@ -235,7 +296,7 @@ export class Store {
    * a ref currently bound to `addr` (they read it when materialized).
    */
   dependents(addr: CAddr): CAddr[] {
-    const direct = [...this.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
+    const direct = [...this.t.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
     const viaRefs = this.refs.namesBoundTo(addr).flatMap((name) => this.refs.dependentsOf(name));
     return [...direct, ...viaRefs];
   }
@@ -254,11 +315,15 @@ export class Store {
     time: number,
     cascade: () => T,
   ): Promise<T> {
-    const result = await this.env.transaction(() => {
-      const picked = cascade();
+    let result!: T;
+    await this.write((del) => {
+      // The bound address must still exist (garbage collection may have swept it meanwhile).
+      if (!this.t.leaves.doesExist(addr.bytes) && !this.t.recipes.doesExist(addr.bytes)) {
+        throw new NotFoundError(`${addr.hex} is neither a stored leaf nor a recipe`);
+      }
+      result = cascade();
       this.refs.bind(name, addr, time);
-      this.removeActionsNow(picked.evict);
-      return picked;
+      this.removeActionsNow(result.evict, del);
     });
     await this.env.flushed;
     return result;
@@ -281,42 +346,93 @@ export class Store {
   // --- action cache ------------------------------------------------------------------------
 
   getAction(addr: CAddr): ActionEntry | undefined {
-    const raw = this.actions.get(addr.bytes);
+    const raw = this.t.actions.get(addr.bytes);
     if (raw === undefined) return undefined;
     return { ...raw, content: CAddr.fromBytes(raw.content) };
   }
 
-  async putAction(addr: CAddr, entry: ActionEntry): Promise<void> {
-    await this.actions.put(addr.bytes, { ...entry, content: entry.content.bytes });
-  }
-
   /** Stores one computed chunk of a recipe's output and its partial-output entry, atomically. */
-  async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array): Promise<void> {
-    await this.env.transaction(() => {
-      if (!this.chunks.doesExist(addr)) this.chunks.put(addr, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      void this.partials.put(recipe, index, addr);
-    });
+  async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array, cost: number): Promise<void> {
+    await this.write((del) => putPartialTx(this.t, recipe, index, addr, bytes, cost, del));
   }
 
-  /** Forgets the partial outputs of these recipes; durable on resolve. */
-  async dropPartials(addrs: readonly CAddr[]): Promise<void> {
-    await this.env.transaction(() => this.partials.drop(addrs));
+  /** Forgets recipes' outputs, whole or partial, freeing what only they held; durable on resolve. */
+  async removeActions(addrs: readonly CAddr[]): Promise<void> {
+    await this.write((del) => this.removeActionsNow(addrs, del));
     await this.env.flushed;
+  }
+
+  /** The persisted cache statistics of a recipe (kept after its output is evicted). */
+  cacheStats(addr: CAddr): CacheStats | undefined {
+    return this.t.stats.get(addr.bytes);
+  }
+
+  /** Bytes on disk held only by cache (outputs and partial outputs): a persistent counter. */
+  cachedBytes(): number {
+    return this.t.meta.get(CACHED_BYTES) ?? 0;
+  }
+
+  /** Applies batched read statistics (one transaction for many reads). */
+  async flushReads(pending: PendingReads): Promise<void> {
+    await this.write(() => flushReadsTx(this.t, pending));
   }
 
   /**
-   * Forgets recipes' outputs, whole or partial (the chunks stay until garbage collection);
-   * durable on resolve.
+   * Evicts cached outputs, lowest `policy` score first, until cached bytes are within `budget`;
+   * recipes in `busy` (being read or computed) are left alone. Durable on resolve.
    */
-  async removeActions(addrs: readonly CAddr[]): Promise<void> {
-    await this.env.transaction(() => this.removeActionsNow(addrs));
+  async evict(budget: number, policy: EvictionPolicy, busy: ReadonlySet<string>): Promise<{ evicted: Evicted[]; bytes: number }> {
+    let evicted: Evicted[] = [];
+    const del = await this.write((d) => {
+      evicted = evictTx(this.t, this.chunkSize, budget, policy, busy, d);
+    });
     await this.env.flushed;
+    return { evicted, bytes: del.bytes };
+  }
+
+  // --- garbage collection ------------------------------------------------------------------
+
+  /** The mark phase of a collection from `roots`, on the latest snapshot. */
+  gcMark(roots: Iterable<Buffer>): Marked {
+    this.refresh();
+    return mark(this.t, this.refs, roots);
+  }
+
+  /**
+   * The sweep phase (see gc.ts): one transaction, or with `dryRun` one that is rolled back, so
+   * the report says what a real collection would delete.
+   */
+  async gcSweep(marked: Marked, extraRoots: Iterable<Buffer>, quiet: () => boolean, dryRun: boolean): Promise<GcReport & { addrs: Buffer[] }> {
+    if (dryRun) return { ...sweepDryRun(this.t, this.refs, this.chunkSize, marked, extraRoots, quiet), addrs: [] };
+    let report!: GcReport;
+    const del = await this.write((d) => {
+      report = sweepTx(this.t, this.refs, this.chunkSize, marked, extraRoots, quiet, d);
+    });
+    await this.env.flushed;
+    return { ...report, addrs: del.addrs };
+  }
+
+  /**
+   * Runs `body` in a write transaction and, once committed, forgets whatever it deleted from
+   * the in-memory caches (after the commit: a read in between could otherwise re-cache it).
+   */
+  private async write(body: (del: Deletions) => void): Promise<Deletions> {
+    const del = new Deletions();
+    await this.env.transaction(() => body(del));
+    if (del.values.length + del.chunkAddrs.length > 0) {
+      this.refresh();
+      for (const v of del.values) this.manifests.delete(v.toString('hex'));
+      for (const c of del.chunkAddrs) this.readCache.delete(c.toString('latin1'));
+    }
+    return del;
   }
 
   /** The body of {@link removeActions}, for use inside a transaction. */
-  private removeActionsNow(addrs: readonly CAddr[]): void {
-    for (const addr of addrs) this.actions.remove(addr.bytes);
-    this.partials.drop(addrs);
+  private removeActionsNow(addrs: readonly CAddr[], del: Deletions): void {
+    for (const addr of addrs) {
+      removeActionTx(this.t, this.chunkSize, addr.bytes, del);
+      dropPartialsTx(this.t, addr, del);
+    }
   }
 
   // --- lookup ------------------------------------------------------------------------------
@@ -325,7 +441,7 @@ export class Store {
   findByPrefix(prefix: string, limit = 2): CAddr[] {
     const start = Buffer.from(prefix.length % 2 ? `${prefix}0` : prefix, 'hex');
     const found: CAddr[] = [];
-    for (const db of [this.leaves, this.recipes] as const) {
+    for (const db of [this.t.leaves, this.t.recipes] as const) {
       for (const key of db.getKeys({ start })) {
         const hex = key.toString('hex');
         if (!hex.startsWith(prefix) || found.length >= limit) break;
@@ -345,7 +461,7 @@ export class Store {
     for (let b = 0; b < 256; b++) {
       const start = Buffer.from([b]);
       const end = b < 255 ? Buffer.from([b + 1]) : undefined;
-      if (hasKey(this.leaves, start, end) || hasKey(this.recipes, start, end)) found.push(start.toString('hex'));
+      if (hasKey(this.t.leaves, start, end) || hasKey(this.t.recipes, start, end)) found.push(start.toString('hex'));
     }
     return found;
   }
@@ -354,19 +470,21 @@ export class Store {
   inShard(shard: number): CAddr[] {
     const start = Buffer.from([shard]);
     const end = shard < 255 ? Buffer.from([shard + 1]) : undefined;
-    const keys = [...this.leaves.getKeys({ start, end }), ...this.recipes.getKeys({ start, end })];
+    const keys = [...this.t.leaves.getKeys({ start, end }), ...this.t.recipes.getKeys({ start, end })];
     return keys.sort(Buffer.compare).map((k) => CAddr.fromBytes(k));
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */
-  stats(): { leaves: number; recipes: number; values: number; chunks: number; actions: number; refs: number } {
+  stats(): { leaves: number; recipes: number; values: number; chunks: number; actions: number; refs: number; pins: number; cachedBytes: number } {
     return {
       refs: this.refs.count(),
-      leaves: entryCount(this.leaves),
-      recipes: entryCount(this.recipes),
-      values: entryCount(this.values),
-      chunks: entryCount(this.chunks),
-      actions: entryCount(this.actions),
+      leaves: entryCount(this.t.leaves),
+      recipes: entryCount(this.t.recipes),
+      values: entryCount(this.t.values),
+      chunks: entryCount(this.t.chunks),
+      actions: entryCount(this.t.actions),
+      pins: entryCount(this.t.pins),
+      cachedBytes: this.cachedBytes(),
     };
   }
 
@@ -387,13 +505,6 @@ export class Store {
   async close(): Promise<void> {
     await this.env.close();
   }
-}
-
-interface StoredAction {
-  content: Buffer;
-  size: number;
-  cost: number;
-  lastAccess: number;
 }
 
 function entryCount(db: Database<unknown, Buffer>): number {

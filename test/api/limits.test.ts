@@ -30,15 +30,15 @@ t.test('the server rejects a message over 8 MiB with RESOURCE_EXHAUSTED and keep
   const { client, target } = await startApi(t);
   const raw = unlimitedClient(t, target);
   const unary = await new Promise<grpc.ServiceError | null>((resolve) => {
-    raw.putRecipe({ function: 'concat@1', inputs: [], params: [{ key: 'sep', stringValue: 'y'.repeat(NINE_MIB) }] }, (err) => resolve(err));
+    raw.putRecipe({ function: 'concat@1', inputs: [], params: [{ key: 'sep', stringValue: 'y'.repeat(NINE_MIB) }], noPin: false }, (err) => resolve(err));
   });
   t.equal(unary?.code, grpc.status.RESOURCE_EXHAUSTED, 'unary request');
   t.match(unary?.details, /larger than max \(\d+ vs 8388608\)/);
 
   const streamed = await new Promise<grpc.ServiceError | null>((resolve) => {
     const call = raw.putLeaf((err) => resolve(err));
-    call.write({ data: Buffer.alloc(1024, 1), finish: false });
-    call.write({ data: Buffer.alloc(MAX_MESSAGE_BYTES + 1, 2), finish: true });
+    call.write({ data: Buffer.alloc(1024, 1), finish: false, noPin: false });
+    call.write({ data: Buffer.alloc(MAX_MESSAGE_BYTES + 1, 2), finish: true, noPin: false });
     call.end();
   });
   t.equal(streamed?.code, grpc.status.RESOURCE_EXHAUSTED, 'a PutLeaf piece');

@@ -23,7 +23,7 @@ function upload(raw: pb.DerivaClient, messages: pb.PutLeafRequest[], cancel = fa
   });
 }
 
-const data = (s: string, finish = false): pb.PutLeafRequest => ({ data: Buffer.from(s), finish });
+const data = (s: string, finish = false): pb.PutLeafRequest => ({ data: Buffer.from(s), finish, noPin: false });
 
 t.test('only an upload whose last message has finish set is stored', async (t) => {
   const { client, target } = await startApi(t);

@@ -9,9 +9,12 @@ import { createStore, pseudoRandom, tempDir } from '../helpers/temp.js';
 const CS = 4096;
 
 async function writeValue(store: Store, bytes: Uint8Array, asLeaf: boolean): Promise<WrittenValue> {
-  const writer = new ValueWriter(store);
+  const kind = asLeaf ? 'leaf' : 'cache';
+  const writer = new ValueWriter(store, kind);
   await writer.write(bytes);
-  return writer.finish(asLeaf);
+  const value = await writer.finish();
+  await store.putValue(value.addr, value.manifest, kind, 'held');
+  return value;
 }
 
 t.test('values of every size round-trip and are addressed by plain BLAKE3', async (t) => {
@@ -40,11 +43,12 @@ t.test('writes split at any boundaries give the same value', async (t) => {
   const store = await createStore(t, { chunkSize: CS });
   const bytes = pseudoRandom(3 * CS + 999, 3);
   const whole = await writeValue(store, bytes, false);
-  const writer = new ValueWriter(store);
+  const writer = new ValueWriter(store, 'cache');
   for (let at = 0, step = 1; at < bytes.length; at += step, step = (step * 7 + 3) % 5000) {
     await writer.write(bytes.subarray(at, at + step));
   }
-  const pieces = await writer.finish(false);
+  const pieces = await writer.finish();
+  await store.putValue(pieces.addr, pieces.manifest, 'cache', 'held');
   t.equal(pieces.addr.hex, whole.addr.hex);
   t.same(pieces.manifest.chunks, whole.manifest.chunks);
   t.notOk(store.isLeaf(whole.addr), 'not marked as a leaf when asked not to');
@@ -64,11 +68,16 @@ t.test('everything survives close and reopen; chunk size is fixed at creation', 
   const bytes = pseudoRandom(2 * CS + 5, 11);
   const recipeAddr = CAddr.fromBytes(hash(Buffer.from('a recipe')));
   let leaf: CAddr;
+  let output: CAddr;
   {
     const store = Store.open(dir, { chunkSize: CS });
     leaf = (await writeValue(store, bytes, true)).addr;
     await store.putRecipe(recipeAddr, Buffer.from('DCF\x01...'), [leaf, leaf]);
-    await store.putAction(recipeAddr, { content: leaf, size: bytes.length, cost: 12.5, lastAccess: 1000 });
+    const writer = new ValueWriter(store, 'cache');
+    await writer.write(bytes.subarray(0, CS + 1));
+    const out = await writer.finish();
+    output = out.addr;
+    await store.putOutput(recipeAddr, out.addr, out.manifest, 12.5);
     await store.close();
   }
   const store = Store.open(dir, { chunkSize: 2 * CS });
@@ -78,8 +87,9 @@ t.test('everything survives close and reopen; chunk size is fixed at creation', 
   t.same(store.getRecipe(recipeAddr), Buffer.from('DCF\x01...'));
   t.same(store.dependents(leaf).map((a) => a.hex), [recipeAddr.hex], 'reverse edge, deduplicated');
   const action = store.getAction(recipeAddr)!;
-  t.equal(action.content.hex, leaf.hex);
+  t.equal(action.content.hex, output.hex);
   t.equal(action.cost, 12.5);
+  t.equal(store.cachedBytes(), 1, 'the output shares its first chunk with the leaf: only its 1-byte tail is cache only');
 });
 
 t.test('prefix lookup finds leaves and recipes', async (t) => {

@@ -40,6 +40,11 @@ export interface PutLeafRequest {
   data: Buffer;
   /** Set on the last message (which may also carry data): the upload is complete. */
   finish: boolean;
+  /**
+   * Read from the first message: do not pin the leaf. (Negative so that clients that predate
+   * pins, which never set it, keep their leaves.)
+   */
+  noPin: boolean;
 }
 
 export interface PutLeafResponse {
@@ -65,6 +70,8 @@ export interface PutRecipeRequest {
    */
   inputs: string[];
   params: Param[];
+  /** Do not pin the recipe (negative so that older clients keep pinning). */
+  noPin: boolean;
 }
 
 export interface PutRecipeResponse {
@@ -239,6 +246,41 @@ export interface StatusResponse {
   /** Streaming computations in progress. */
   streaming: bigint;
   refs: bigint;
+  /** Bytes on disk held only by cached outputs (whole and partial): what the budget bounds. */
+  cachedBytes: bigint;
+  /** The cache budget in bytes; absent when unbounded. */
+  cacheBudget?:
+    | bigint
+    | undefined;
+  /** "gdsf" or "lru". */
+  cachePolicy: string;
+  /** Cached outputs evicted since the daemon started. */
+  evictions: bigint;
+  /** Pinned leaves and recipes. */
+  pins: bigint;
+}
+
+export interface PinRequest {
+  addr: string;
+}
+
+export interface PinResponse {
+  addr: string;
+  /** False when the address already was (Pin) or was not (Unpin) pinned. */
+  changed: boolean;
+}
+
+export interface GcRequest {
+  dryRun: boolean;
+}
+
+export interface GcResponse {
+  /** Leaves and recipes deleted, chunks deleted and the bytes they held (or would, in a dry run). */
+  leaves: bigint;
+  recipes: bigint;
+  chunks: bigint;
+  bytes: bigint;
+  dryRun: boolean;
 }
 
 export interface ListFunctionsRequest {
@@ -275,7 +317,7 @@ export interface ListFunctionsResponse {
 }
 
 function createBasePutLeafRequest(): PutLeafRequest {
-  return { data: Buffer.alloc(0), finish: false };
+  return { data: Buffer.alloc(0), finish: false, noPin: false };
 }
 
 export const PutLeafRequest: MessageFns<PutLeafRequest> = {
@@ -285,6 +327,9 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
     }
     if (message.finish !== false) {
       writer.uint32(16).bool(message.finish);
+    }
+    if (message.noPin !== false) {
+      writer.uint32(24).bool(message.noPin);
     }
     return writer;
   },
@@ -318,6 +363,14 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
             message.finish = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.noPin = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -334,6 +387,11 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
     return {
       data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
       finish: isSet(object.finish) ? globalThis.Boolean(object.finish) : false,
+      noPin: isSet(object.noPin)
+        ? globalThis.Boolean(object.noPin)
+        : isSet(object.no_pin)
+        ? globalThis.Boolean(object.no_pin)
+        : false,
     };
   },
 
@@ -345,6 +403,9 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
     if (message.finish !== false) {
       obj.finish = message.finish;
     }
+    if (message.noPin !== false) {
+      obj.noPin = message.noPin;
+    }
     return obj;
   },
 
@@ -355,6 +416,7 @@ export const PutLeafRequest: MessageFns<PutLeafRequest> = {
     const message = createBasePutLeafRequest();
     message.data = object.data ?? Buffer.alloc(0);
     message.finish = object.finish ?? false;
+    message.noPin = object.noPin ?? false;
     return message;
   },
 };
@@ -602,7 +664,7 @@ export const Param: MessageFns<Param> = {
 };
 
 function createBasePutRecipeRequest(): PutRecipeRequest {
-  return { function: "", inputs: [], params: [] };
+  return { function: "", inputs: [], params: [], noPin: false };
 }
 
 export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
@@ -615,6 +677,9 @@ export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
     }
     for (const v of message.params) {
       Param.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.noPin !== false) {
+      writer.uint32(32).bool(message.noPin);
     }
     return writer;
   },
@@ -656,6 +721,14 @@ export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
             message.params.push(Param.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.noPin = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -673,6 +746,11 @@ export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
       function: isSet(object.function) ? globalThis.String(object.function) : "",
       inputs: globalThis.Array.isArray(object?.inputs) ? object.inputs.map((e: any) => globalThis.String(e)) : [],
       params: globalThis.Array.isArray(object?.params) ? object.params.map((e: any) => Param.fromJSON(e)) : [],
+      noPin: isSet(object.noPin)
+        ? globalThis.Boolean(object.noPin)
+        : isSet(object.no_pin)
+        ? globalThis.Boolean(object.no_pin)
+        : false,
     };
   },
 
@@ -687,6 +765,9 @@ export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
     if (message.params?.length) {
       obj.params = message.params.map((e) => Param.toJSON(e));
     }
+    if (message.noPin !== false) {
+      obj.noPin = message.noPin;
+    }
     return obj;
   },
 
@@ -698,6 +779,7 @@ export const PutRecipeRequest: MessageFns<PutRecipeRequest> = {
     message.function = object.function ?? "";
     message.inputs = object.inputs?.map((e) => e) || [];
     message.params = object.params?.map((e) => Param.fromPartial(e)) || [];
+    message.noPin = object.noPin ?? false;
     return message;
   },
 };
@@ -2606,6 +2688,11 @@ function createBaseStatusResponse(): StatusResponse {
     bytesComputed: 0n,
     streaming: 0n,
     refs: 0n,
+    cachedBytes: 0n,
+    cacheBudget: undefined,
+    cachePolicy: "",
+    evictions: 0n,
+    pins: 0n,
   };
 }
 
@@ -2694,6 +2781,33 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.refs of type uint64 too large");
       }
       writer.uint32(128).uint64(message.refs);
+    }
+    if (message.cachedBytes !== 0n) {
+      if (BigInt.asUintN(64, message.cachedBytes) !== message.cachedBytes) {
+        throw new globalThis.Error("value provided for field message.cachedBytes of type uint64 too large");
+      }
+      writer.uint32(136).uint64(message.cachedBytes);
+    }
+    if (message.cacheBudget !== undefined) {
+      if (BigInt.asUintN(64, message.cacheBudget) !== message.cacheBudget) {
+        throw new globalThis.Error("value provided for field message.cacheBudget of type uint64 too large");
+      }
+      writer.uint32(144).uint64(message.cacheBudget);
+    }
+    if (message.cachePolicy !== "") {
+      writer.uint32(154).string(message.cachePolicy);
+    }
+    if (message.evictions !== 0n) {
+      if (BigInt.asUintN(64, message.evictions) !== message.evictions) {
+        throw new globalThis.Error("value provided for field message.evictions of type uint64 too large");
+      }
+      writer.uint32(160).uint64(message.evictions);
+    }
+    if (message.pins !== 0n) {
+      if (BigInt.asUintN(64, message.pins) !== message.pins) {
+        throw new globalThis.Error("value provided for field message.pins of type uint64 too large");
+      }
+      writer.uint32(168).uint64(message.pins);
     }
     return writer;
   },
@@ -2839,6 +2953,46 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.refs = reader.uint64() as bigint;
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.cachedBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.cacheBudget = reader.uint64() as bigint;
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.cachePolicy = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.evictions = reader.uint64() as bigint;
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.pins = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2889,6 +3043,23 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : 0n,
       streaming: isSet(object.streaming) ? BigInt(object.streaming) : 0n,
       refs: isSet(object.refs) ? BigInt(object.refs) : 0n,
+      cachedBytes: isSet(object.cachedBytes)
+        ? BigInt(object.cachedBytes)
+        : isSet(object.cached_bytes)
+        ? BigInt(object.cached_bytes)
+        : 0n,
+      cacheBudget: isSet(object.cacheBudget)
+        ? BigInt(object.cacheBudget)
+        : isSet(object.cache_budget)
+        ? BigInt(object.cache_budget)
+        : undefined,
+      cachePolicy: isSet(object.cachePolicy)
+        ? globalThis.String(object.cachePolicy)
+        : isSet(object.cache_policy)
+        ? globalThis.String(object.cache_policy)
+        : "",
+      evictions: isSet(object.evictions) ? BigInt(object.evictions) : 0n,
+      pins: isSet(object.pins) ? BigInt(object.pins) : 0n,
     };
   },
 
@@ -2942,6 +3113,21 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.refs !== 0n) {
       obj.refs = message.refs.toString();
     }
+    if (message.cachedBytes !== 0n) {
+      obj.cachedBytes = message.cachedBytes.toString();
+    }
+    if (message.cacheBudget !== undefined) {
+      obj.cacheBudget = message.cacheBudget.toString();
+    }
+    if (message.cachePolicy !== "") {
+      obj.cachePolicy = message.cachePolicy;
+    }
+    if (message.evictions !== 0n) {
+      obj.evictions = message.evictions.toString();
+    }
+    if (message.pins !== 0n) {
+      obj.pins = message.pins.toString();
+    }
     return obj;
   },
 
@@ -2974,6 +3160,389 @@ export const StatusResponse: MessageFns<StatusResponse> = {
       : 0n;
     message.streaming = (object.streaming !== undefined && object.streaming !== null) ? BigInt(object.streaming) : 0n;
     message.refs = (object.refs !== undefined && object.refs !== null) ? BigInt(object.refs) : 0n;
+    message.cachedBytes = (object.cachedBytes !== undefined && object.cachedBytes !== null)
+      ? BigInt(object.cachedBytes)
+      : 0n;
+    message.cacheBudget = (object.cacheBudget !== undefined && object.cacheBudget !== null)
+      ? BigInt(object.cacheBudget)
+      : undefined;
+    message.cachePolicy = object.cachePolicy ?? "";
+    message.evictions = (object.evictions !== undefined && object.evictions !== null) ? BigInt(object.evictions) : 0n;
+    message.pins = (object.pins !== undefined && object.pins !== null) ? BigInt(object.pins) : 0n;
+    return message;
+  },
+};
+
+function createBasePinRequest(): PinRequest {
+  return { addr: "" };
+}
+
+export const PinRequest: MessageFns<PinRequest> = {
+  encode(message: PinRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.addr !== "") {
+      writer.uint32(10).string(message.addr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PinRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePinRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PinRequest {
+    return { addr: isSet(object.addr) ? globalThis.String(object.addr) : "" };
+  },
+
+  toJSON(message: PinRequest): unknown {
+    const obj: any = {};
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PinRequest>, I>>(base?: I): PinRequest {
+    return PinRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PinRequest>, I>>(object: I): PinRequest {
+    const message = createBasePinRequest();
+    message.addr = object.addr ?? "";
+    return message;
+  },
+};
+
+function createBasePinResponse(): PinResponse {
+  return { addr: "", changed: false };
+}
+
+export const PinResponse: MessageFns<PinResponse> = {
+  encode(message: PinResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.addr !== "") {
+      writer.uint32(10).string(message.addr);
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PinResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePinResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PinResponse {
+    return {
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: PinResponse): unknown {
+    const obj: any = {};
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PinResponse>, I>>(base?: I): PinResponse {
+    return PinResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PinResponse>, I>>(object: I): PinResponse {
+    const message = createBasePinResponse();
+    message.addr = object.addr ?? "";
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseGcRequest(): GcRequest {
+  return { dryRun: false };
+}
+
+export const GcRequest: MessageFns<GcRequest> = {
+  encode(message: GcRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dryRun !== false) {
+      writer.uint32(8).bool(message.dryRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GcRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGcRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GcRequest {
+    return {
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+    };
+  },
+
+  toJSON(message: GcRequest): unknown {
+    const obj: any = {};
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GcRequest>, I>>(base?: I): GcRequest {
+    return GcRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GcRequest>, I>>(object: I): GcRequest {
+    const message = createBaseGcRequest();
+    message.dryRun = object.dryRun ?? false;
+    return message;
+  },
+};
+
+function createBaseGcResponse(): GcResponse {
+  return { leaves: 0n, recipes: 0n, chunks: 0n, bytes: 0n, dryRun: false };
+}
+
+export const GcResponse: MessageFns<GcResponse> = {
+  encode(message: GcResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leaves !== 0n) {
+      if (BigInt.asUintN(64, message.leaves) !== message.leaves) {
+        throw new globalThis.Error("value provided for field message.leaves of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.leaves);
+    }
+    if (message.recipes !== 0n) {
+      if (BigInt.asUintN(64, message.recipes) !== message.recipes) {
+        throw new globalThis.Error("value provided for field message.recipes of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.recipes);
+    }
+    if (message.chunks !== 0n) {
+      if (BigInt.asUintN(64, message.chunks) !== message.chunks) {
+        throw new globalThis.Error("value provided for field message.chunks of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.chunks);
+    }
+    if (message.bytes !== 0n) {
+      if (BigInt.asUintN(64, message.bytes) !== message.bytes) {
+        throw new globalThis.Error("value provided for field message.bytes of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.bytes);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(40).bool(message.dryRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GcResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGcResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.leaves = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.recipes = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.chunks = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GcResponse {
+    return {
+      leaves: isSet(object.leaves) ? BigInt(object.leaves) : 0n,
+      recipes: isSet(object.recipes) ? BigInt(object.recipes) : 0n,
+      chunks: isSet(object.chunks) ? BigInt(object.chunks) : 0n,
+      bytes: isSet(object.bytes) ? BigInt(object.bytes) : 0n,
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+    };
+  },
+
+  toJSON(message: GcResponse): unknown {
+    const obj: any = {};
+    if (message.leaves !== 0n) {
+      obj.leaves = message.leaves.toString();
+    }
+    if (message.recipes !== 0n) {
+      obj.recipes = message.recipes.toString();
+    }
+    if (message.chunks !== 0n) {
+      obj.chunks = message.chunks.toString();
+    }
+    if (message.bytes !== 0n) {
+      obj.bytes = message.bytes.toString();
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GcResponse>, I>>(base?: I): GcResponse {
+    return GcResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GcResponse>, I>>(object: I): GcResponse {
+    const message = createBaseGcResponse();
+    message.leaves = (object.leaves !== undefined && object.leaves !== null) ? BigInt(object.leaves) : 0n;
+    message.recipes = (object.recipes !== undefined && object.recipes !== null) ? BigInt(object.recipes) : 0n;
+    message.chunks = (object.chunks !== undefined && object.chunks !== null) ? BigInt(object.chunks) : 0n;
+    message.bytes = (object.bytes !== undefined && object.bytes !== null) ? BigInt(object.bytes) : 0n;
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };
@@ -3584,6 +4153,36 @@ export const DerivaService = {
       Buffer.from(ListFunctionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListFunctionsResponse => ListFunctionsResponse.decode(value),
   },
+  /** Makes a leaf or recipe a garbage-collection root (PutLeaf and PutRecipe pin by default). */
+  pin: {
+    path: "/deriva.v1.Deriva/Pin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PinRequest): Buffer => Buffer.from(PinRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PinRequest => PinRequest.decode(value),
+    responseSerialize: (value: PinResponse): Buffer => Buffer.from(PinResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PinResponse => PinResponse.decode(value),
+  },
+  /** Stops a leaf or recipe being a root; it goes at the next Gc unless something else keeps it. */
+  unpin: {
+    path: "/deriva.v1.Deriva/Unpin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PinRequest): Buffer => Buffer.from(PinRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PinRequest => PinRequest.decode(value),
+    responseSerialize: (value: PinResponse): Buffer => Buffer.from(PinResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PinResponse => PinResponse.decode(value),
+  },
+  /** Deletes everything no root reaches; with dry_run, only reports what would go. */
+  gc: {
+    path: "/deriva.v1.Deriva/Gc" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GcRequest): Buffer => Buffer.from(GcRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GcRequest => GcRequest.decode(value),
+    responseSerialize: (value: GcResponse): Buffer => Buffer.from(GcResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GcResponse => GcResponse.decode(value),
+  },
 } as const;
 
 export interface DerivaServer extends UntypedServiceImplementation {
@@ -3619,6 +4218,12 @@ export interface DerivaServer extends UntypedServiceImplementation {
   status: handleUnaryCall<StatusRequest, StatusResponse>;
   /** Every function a recipe may call, with its param schema. */
   listFunctions: handleUnaryCall<ListFunctionsRequest, ListFunctionsResponse>;
+  /** Makes a leaf or recipe a garbage-collection root (PutLeaf and PutRecipe pin by default). */
+  pin: handleUnaryCall<PinRequest, PinResponse>;
+  /** Stops a leaf or recipe being a root; it goes at the next Gc unless something else keeps it. */
+  unpin: handleUnaryCall<PinRequest, PinResponse>;
+  /** Deletes everything no root reaches; with dry_run, only reports what would go. */
+  gc: handleUnaryCall<GcRequest, GcResponse>;
 }
 
 export interface DerivaClient extends Client {
@@ -3803,6 +4408,45 @@ export interface DerivaClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListFunctionsResponse) => void,
+  ): ClientUnaryCall;
+  /** Makes a leaf or recipe a garbage-collection root (PutLeaf and PutRecipe pin by default). */
+  pin(request: PinRequest, callback: (error: ServiceError | null, response: PinResponse) => void): ClientUnaryCall;
+  pin(
+    request: PinRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PinResponse) => void,
+  ): ClientUnaryCall;
+  pin(
+    request: PinRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PinResponse) => void,
+  ): ClientUnaryCall;
+  /** Stops a leaf or recipe being a root; it goes at the next Gc unless something else keeps it. */
+  unpin(request: PinRequest, callback: (error: ServiceError | null, response: PinResponse) => void): ClientUnaryCall;
+  unpin(
+    request: PinRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PinResponse) => void,
+  ): ClientUnaryCall;
+  unpin(
+    request: PinRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PinResponse) => void,
+  ): ClientUnaryCall;
+  /** Deletes everything no root reaches; with dry_run, only reports what would go. */
+  gc(request: GcRequest, callback: (error: ServiceError | null, response: GcResponse) => void): ClientUnaryCall;
+  gc(
+    request: GcRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GcResponse) => void,
+  ): ClientUnaryCall;
+  gc(
+    request: GcRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GcResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -3,6 +3,8 @@ import type { CommandModule } from 'yargs';
 import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../compute/float-policy.js';
 import { resolveHome } from '../../daemon/home.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
+import { POLICY_NAMES, type PolicyName } from '../../engine/cache-policy.js';
+import { parseByteSize } from '../byte-size.js';
 import type { GlobalArgs } from '../context.js';
 import { POLICY_HELP } from './invalidate.js';
 
@@ -13,6 +15,8 @@ interface DaemonArgs extends GlobalArgs {
   metrics?: string;
   invalidation: InvalidationPolicy;
   'float-policy': FloatPolicy;
+  'cache-size'?: string;
+  'cache-policy': PolicyName;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -41,7 +45,17 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         describe:
           'functions that use floating point (fmap, stats): strict runs them on bit-reproducible software math; disabled refuses to register or compute them',
       })
+      .option('cache-size', {
+        type: 'string',
+        describe: 'disk budget for computed outputs, e.g. 10GiB (leaves never count and are never evicted); default: unbounded',
+      })
+      .option('cache-policy', {
+        choices: POLICY_NAMES,
+        default: 'gdsf' as PolicyName,
+        describe: 'what goes first when over budget: gdsf (cheap to recompute, large, rarely read) or lru (least recently read)',
+      })
       .check((argv) => {
+        if (argv['cache-size'] !== undefined) parseByteSize(argv['cache-size']);
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
         if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
@@ -53,7 +67,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
       .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
-      .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point'),
+      .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point')
+      .example('$0 daemon --cache-size 10GiB', 'keep at most 10 GiB of computed outputs; evicted ones recompute on read'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -65,6 +80,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       metrics: args.metrics,
       invalidation: args.invalidation,
       floatPolicy: args['float-policy'],
+      cacheSize: args['cache-size'] === undefined ? undefined : parseByteSize(args['cache-size']),
+      cachePolicy: args['cache-policy'],
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);

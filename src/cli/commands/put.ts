@@ -9,6 +9,7 @@ import { printJson, printLine } from '../output.js';
 
 interface PutArgs extends GlobalArgs {
   file: string;
+  pin: boolean;
 }
 
 /** Files at least this large get a progress bar (when stderr is a terminal). */
@@ -20,6 +21,7 @@ export const putCommand: CommandModule<GlobalArgs, PutArgs> = {
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'file to store, or - for standard input' })
+      .option('pin', { type: 'boolean', default: true, describe: "pin the leaf so 'deriva gc' keeps it (--no-pin: keep it only while something pinned uses it)" })
       .example('$0 put photo.jpg', 'store a file')
       .example('tar c dir | $0 put -', 'store a stream'),
   handler: async (args) => {
@@ -27,7 +29,7 @@ export const putCommand: CommandModule<GlobalArgs, PutArgs> = {
     const bar = size !== undefined && size >= PROGRESS_MIN_BYTES && process.stderr.isTTY ? progressBar(size) : undefined;
     try {
       const put = await withClient(args, (client) =>
-        client.putLeaf(source as AsyncIterable<Uint8Array>, bar ? (sent) => bar.update(sent) : undefined),
+        client.putLeaf(source as AsyncIterable<Uint8Array>, bar ? (sent) => bar.update(sent) : undefined, { pin: args.pin }),
       );
       bar?.update(size ?? 0);
       bar?.stop();
