@@ -33,7 +33,8 @@ t.test('kind, state and recipe through getfattr', async (t) => {
   const three = await engine.put(Buffer.alloc(2 * 4096 + 100, 'abc'));
   const big = await engine.putRecipe(parseFunctionId('upper@1'), [three], new Map());
   await text('dd', [`if=${pathOf(mount, big)}`, 'bs=100', 'skip=45', 'count=1', 'status=none']);
-  t.equal(await get('user.deriva.state', big), 'partial 1/3 chunks', 'one chunk of three read');
+  // The kernel may read ahead past the 100 bytes asked for, into the next chunk; never all three.
+  t.match(await get('user.deriva.state', big), /^partial [12]\/3 chunks$/, 'the chunks read of three');
 
   t.equal(await get('user.deriva.kind', leaf), 'leaf');
   t.equal(await get('user.deriva.state', leaf), 'materialized');
