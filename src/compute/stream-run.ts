@@ -294,8 +294,6 @@ export class StreamRun {
     // A writer's reference (see chunk-refs.ts): eviction and GC leave the chunk alone meanwhile.
     const stored = store.refChunk(addr, bytes, 'cache').then(() => void this.held.push(addr));
     this.stores.push(stored.then(() => void (slot.bytes = undefined)));
-    this.wakeWaiters();
-    this.kick();
   }
 
   /** Records the finished output as one value, once every chunk is committed. */
