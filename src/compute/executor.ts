@@ -3,14 +3,17 @@
  * recipes recursively), are handed to the function in recipe order whatever order they finish
  * in, and the function runs in the worker pool. One address computes once however many callers
  * ask at the same time (single-flight), and a finished result is remembered in the action cache.
+ * An input whose stored output turns out corrupt is dropped and recomputed before the function
+ * runs again; a corrupt leaf input fails the computation with an integrity error.
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
-import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { ActionEntry, Store } from '../store/store.js';
+import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -34,6 +37,7 @@ export class Executor {
     /** Streaming functions run here, shared with readers of their output in progress. */
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly integrity: Integrity,
   ) {}
 
   /** Number of whole-output function runs started since this executor was created. */
@@ -94,19 +98,8 @@ export class Executor {
     const recipe = decodeRecipe(dcf);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    const inputs = await Promise.all(recipe.inputs.map((input) => this.resolveInput(addr, input)));
     const started = performance.now();
-    this.computations++;
-    const result = await this.pool
-      .run({
-        storeDir: this.store.dir,
-        fn: recipe.fn,
-        params: plainParams(recipe),
-        inputs: inputs.map((m) => m.content.hex),
-      })
-      .catch((err: unknown) => {
-        throw failure(addr, recipe, err);
-      });
+    const result = await this.run(addr, recipe);
     this.store.refresh(); // see what the worker committed
     const entry: ActionEntry = {
       content: CAddr.fromHex(result.content),
@@ -118,6 +111,38 @@ export class Executor {
     const name = formatFunctionId(recipe.fn);
     this.observer.onMaterialized({ addr: addr.hex, fn: name, kind: 'whole', seconds: entry.cost / 1000, bytes: entry.size });
     return { content: entry.content, size: entry.size };
+  }
+
+  /** Runs the function over its resolved inputs, rebuilding any input found corrupt. */
+  private async run(addr: CAddr, recipe: Recipe): Promise<{ content: string; size: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const inputs = await Promise.all(recipe.inputs.map((input) => this.resolveInput(addr, input)));
+      this.computations++;
+      try {
+        return await this.pool.run({
+          storeDir: this.store.dir,
+          verifyReads: this.store.verifyReads,
+          fn: recipe.fn,
+          params: plainParams(recipe),
+          inputs: inputs.map((m) => m.content.hex),
+        });
+      } catch (err) {
+        if (!(err instanceof CorruptChunkError)) throw failure(addr, recipe, err);
+        let rebuilt = false;
+        for (const input of recipe.inputs) rebuilt = (await this.integrity.repair(input, err)) || rebuilt;
+        if (!rebuilt || attempt >= MAX_REPAIRS) throw err;
+      }
+    }
+  }
+
+  /**
+   * Runs the function of recipe `addr` once more over its (already materialized) inputs and
+   * stores that output too, without recording it: verification mode compares it with the first.
+   */
+  async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
+    const result = await this.run(addr, recipe);
+    this.store.refresh();
+    return { content: CAddr.fromHex(result.content), size: result.size };
   }
 
   private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'INPUT_COUNT'
   | 'FUNCTION_FAILED'
   | 'STORE'
-  | 'INTEGRITY';
+  | 'INTEGRITY'
+  | 'NON_DETERMINISTIC';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -86,4 +87,23 @@ export class StoreError extends DerivaError {
 /** Stored bytes do not match their address. */
 export class IntegrityError extends DerivaError {
   readonly code = 'INTEGRITY';
+}
+
+/**
+ * A stored chunk whose bytes do not hash to its address (or that was quarantined for that
+ * reason). Readers that can rebuild the chunk (a computed output) catch it and recompute.
+ */
+export class CorruptChunkError extends IntegrityError {
+  constructor(
+    /** The chunk's address, hex. */
+    readonly chunk: string,
+    message = `chunk ${chunk} is corrupt (its bytes do not hash to its address)`,
+  ) {
+    super(message);
+  }
+}
+
+/** Verification mode computed a recipe twice and got different bytes: its function is not pure. */
+export class NonDeterministicError extends DerivaError {
+  readonly code = 'NON_DETERMINISTIC';
 }
