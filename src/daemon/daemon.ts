@@ -31,6 +31,13 @@ export interface DaemonOptions {
   readonly threads?: number;
   /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
   readonly metrics?: string;
+  /** Check chunks and recipes read against their address (default true). */
+  readonly verifyReads?: boolean;
+  /** Verification mode for every read (default false). */
+  readonly verify?: boolean;
+  /** Background scrub every this many ms (default: none), reading at most `scrubRate` bytes/s. */
+  readonly scrubIntervalMs?: number;
+  readonly scrubRate?: number;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -59,7 +66,16 @@ export class Daemon {
     try {
       const prometheus = options.metrics ? createMetrics() : undefined;
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
-      const engine = Engine.open({ storeDir: layout.store, threads: options.threads, observer });
+      const engine = Engine.open({
+        storeDir: layout.store,
+        threads: options.threads,
+        observer,
+        verifyReads: options.verifyReads,
+        verify: options.verify,
+        scrubIntervalMs: options.scrubIntervalMs,
+        scrubRate: options.scrubRate,
+        logger: log,
+      });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
         version: VERSION,
@@ -75,7 +91,9 @@ export class Daemon {
       const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
       if (metrics) undo.unshift(() => metrics.close());
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
-      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url };
+      const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options;
+      const checks = { verifyReads, verify, scrubIntervalMs, scrubRate };
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url, checks };
       log.info(ready, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {
