@@ -57,7 +57,7 @@ t.test('corrupt leaf chunk: DATA_LOSS over gRPC, EIO through the mount, one even
   let leaf = '';
   let rowsLeaf = '';
   let sorted = '';
-  let sortedBytes = Buffer.alloc(0);
+  let sortedBytes: Buffer = Buffer.alloc(0);
   const { store, restart } = await homeWith(t, async (d, dir) => {
     await writeFile(join(dir, 'data.bin'), data);
     await writeFile(join(dir, 'rows.txt'), rows);
