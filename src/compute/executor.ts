@@ -137,9 +137,12 @@ export class Executor {
 
   /**
    * Runs the function of recipe `addr` once more over its (already materialized) inputs and
-   * stores that output too, without recording it: verification mode compares it with the first.
+   * stores that output too: verification mode compares it with the first. A whole run leaves
+   * the action cache alone; a streaming run records its output as every stream run does.
    */
   async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
+    const fn = this.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
     const result = await this.run(addr, recipe);
     this.store.refresh();
     return { content: CAddr.fromHex(result.content), size: result.size };
