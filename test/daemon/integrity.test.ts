@@ -184,3 +184,20 @@ t.test('verification mode catches the test-only non-deterministic function', asy
   t.equal((await d.cli(['stat', nd, '--verify'])).code, 1, 'stat --verify refuses it too');
   t.equal((await d.cli(['get', nd])).stdout.subarray(0, 4).toString(), 'b\na\n', 'an unverified read still serves it');
 });
+
+t.test('deriva daemon --verify: every read is verified, through the mount too', async (t) => {
+  process.env[TEST_FUNCTIONS_ENV] = '1';
+  t.teardown(() => void delete process.env[TEST_FUNCTIONS_ENV]);
+  const d = await startDaemon(t, { args: ['--verify'] });
+  const leaf = out(await d.cli(['put', '-'], Buffer.from('b\na\n')));
+  const nd = out(await d.cli(['recipe', 'nondeterministic@1', '-i', leaf]));
+  const sorted = out(await d.cli(['recipe', 'sort-lines@1', '-i', leaf]));
+  const good = await cat(out(await d.cli(['path', sorted])));
+  t.equal(good.stdout.toString(), 'a\nb\n');
+  t.equal((await status(d)).computations, 2, 'a deterministic recipe: computed twice, served');
+  const bad = await cat(out(await d.cli(['path', nd])));
+  t.not(bad.code, 0);
+  t.match(bad.stderr, /Input\/output error/, 'a non-deterministic one reads as EIO');
+  t.equal(bad.stdout.length, 0);
+  t.match(JSON.parse(out(await d.cli(['fn', 'list', '--json']))).find((f: { id: string }) => f.id === 'nondeterministic@1'), { nondeterministic: true });
+});
