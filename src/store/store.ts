@@ -117,7 +117,10 @@ export class Store {
     this.rdeps = env.openDB({ name: 'rdeps', ...binary, dupSort: true });
     this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
     this.partials = new PartialChunks(env.openDB({ name: 'partials', ...binary }));
-    this.quarantine = new Quarantine(env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' }));
+    const quarantined = env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' });
+    this.quarantine = new Quarantine(quarantined, {
+      env, chunks: this.chunks, recipes: this.recipes, deps: this.deps, rdeps: this.rdeps, actions: this.actions, partials: this.partials,
+    });
     this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
     this.verifyReads = options.verifyReads ?? true;
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
@@ -207,15 +210,7 @@ export class Store {
    * True if it moved it (false: already gone, or intact after all).
    */
   async quarantineChunk(addr: Buffer): Promise<boolean> {
-    let moved = false;
-    await this.env.transaction(() => {
-      const bytes = this.chunks.getBinary(addr);
-      if (bytes === undefined || hash(bytes).equals(addr)) return;
-      this.quarantine.put('chunk', addr, bytes);
-      void this.chunks.remove(addr);
-      moved = true;
-    });
-    await this.env.flushed;
+    const moved = await this.quarantine.moveChunk(addr);
     this.readCache.delete(addr.toString('latin1'));
     return moved;
   }
@@ -224,21 +219,8 @@ export class Store {
    * Moves a recipe whose DCF bytes do not hash to its address into quarantine, with its DAG
    * edges and any output recorded for it; durable on resolve. True if it moved it.
    */
-  async quarantineRecipe(addr: Buffer): Promise<boolean> {
-    let moved = false;
-    await this.env.transaction(() => {
-      const dcf = this.recipes.getBinary(addr);
-      if (dcf === undefined || recipeAddressOfDcf(dcf).bytes.equals(addr)) return;
-      this.quarantine.put('recipe', addr, dcf);
-      void this.recipes.remove(addr);
-      for (const input of [...this.deps.getValues(addr)]) void this.rdeps.remove(input, addr);
-      void this.deps.remove(addr);
-      void this.actions.remove(addr);
-      this.partials.drop([CAddr.fromBytes(addr)]);
-      moved = true;
-    });
-    await this.env.flushed;
-    return moved;
+  quarantineRecipe(addr: Buffer): Promise<boolean> {
+    return this.quarantine.moveRecipe(addr);
   }
 
   /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
