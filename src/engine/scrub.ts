@@ -29,8 +29,6 @@ export interface ScrubReport {
 export interface ScrubOptions {
   /** Read at most this many bytes per second (default: as fast as it goes). */
   readonly rate?: number;
-  /** Stops the pass between two objects; the report then covers what was checked. */
-  readonly signal?: AbortSignal;
 }
 
 /** Where scrubbing stands, for `deriva status`. */
@@ -82,7 +80,8 @@ export class Scrubber {
 
   /** One pass over every chunk, then every recipe. */
   async run(options: ScrubOptions = {}): Promise<ScrubReport> {
-    const signal = options.signal ? AbortSignal.any([options.signal, this.stopping.signal]) : this.stopping.signal;
+    // Closing the engine stops a pass between two objects; it then reports what it checked.
+    const { signal } = this.stopping;
     const started = performance.now();
     const { chunks, recipes } = this.store.stats();
     const report: ScrubReport & { total: number } = {
