@@ -8,6 +8,7 @@
  */
 import type { CAddr } from '../core/caddr.js';
 import { CorruptChunkError } from '../core/errors.js';
+import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 
 /** Where integrity events are logged (a pino logger fits). */
@@ -26,6 +27,8 @@ export class Integrity {
   constructor(
     private readonly store: Store,
     private readonly log: IntegrityLogger,
+    /** Told of each event too (Prometheus: deriva_integrity_events_total{kind}). */
+    private readonly observer: Pick<EngineObserver, 'onIntegrityEvent'>,
   ) {}
 
   /**
@@ -59,6 +62,7 @@ export class Integrity {
   /** Counts and logs an integrity event (an error for lost data, a warning for a rebuildable output). */
   record(fields: { kind: string } & Record<string, unknown>, msg: string): void {
     this.events++;
+    this.observer.onIntegrityEvent(fields.kind);
     if (fields.kind === 'output') this.log.warn({ integrity: fields }, msg);
     else this.log.error({ integrity: fields }, msg);
   }

@@ -134,7 +134,7 @@ export class Engine {
     readonly observer: EngineObserver,
   ) {
     const log = options.logger ?? silentLog;
-    this.integrity = new Integrity(store, log);
+    this.integrity = new Integrity(store, log, observer);
     this.streams = new StreamRuns({
       store,
       pool,
