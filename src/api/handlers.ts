@@ -11,7 +11,7 @@ import { REF_PREFIX, checkRefName } from '../core/ref-name.js';
 import type { Engine } from '../engine/engine.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../engine/invalidation.js';
 import { unary } from './call-errors.js';
-import { dagNode, functionList, statResponse, statusResponse } from './describe.js';
+import { dagNode, functionList, scrubReport, statResponse, statusResponse } from './describe.js';
 import type * as pb from './gen/deriva.js';
 import { paramsFromProto } from './params.js';
 import { refToProto } from './refs.js';
@@ -29,7 +29,10 @@ async function putRecipe(engine: Engine, req: pb.PutRecipeRequest): Promise<pb.P
 async function stat(engine: Engine, req: pb.StatRequest): Promise<pb.StatResponse> {
   const addr = engine.resolveAddress(req.addr);
   let info = engine.info(addr);
-  if (req.compute && info.size === undefined) {
+  if (req.verify) {
+    await engine.materialize(addr, { verify: true });
+    info = engine.info(addr);
+  } else if (req.compute && info.size === undefined) {
     await engine.size(addr);
     info = engine.info(addr);
   }
@@ -75,7 +78,11 @@ async function invalidate(engine: Engine, req: pb.InvalidateRequest): Promise<pb
   return { evicted: BigInt(r.evicted), depth: r.depth, policy: r.policy, pending: BigInt(r.pending) };
 }
 
-type UnaryHandlers = Pick<pb.DerivaServer, 'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions'>;
+async function scrub(engine: Engine, req: pb.ScrubRequest): Promise<pb.ScrubResponse> {
+  return { report: scrubReport(await engine.scrub({ rate: req.rate === undefined ? undefined : Number(req.rate) })) };
+}
+
+type UnaryHandlers = Pick<pb.DerivaServer, 'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions' | 'scrub'>;
 
 /** The unary part of the service implementation. */
 export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
@@ -85,6 +92,7 @@ export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
     resolve: unary('Resolve', info, (req: pb.ResolveRequest) => resolveDag(engine, req)),
     invalidate: unary('Invalidate', info, (req: pb.InvalidateRequest) => invalidate(engine, req)),
     status: unary('Status', info, () => statusResponse(engine.status(), info, Date.now())),
-    listFunctions: unary('ListFunctions', info, () => functionList(engine.functions())),
+    listFunctions: unary('ListFunctions', info, () => functionList(engine.functions(), engine.nonDeterministic())),
+    scrub: unary('Scrub', info, (req: pb.ScrubRequest) => scrub(engine, req)),
   };
 }

@@ -10,6 +10,7 @@ import { benchIngest } from './ingest.js';
 import { benchLazy } from './lazy.js';
 import { benchMetrics } from './metrics.js';
 import { benchOpen } from './open.js';
+import { benchVerify } from './verify.js';
 import { formatResults, type BenchResult } from './result.js';
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   grpc: benchGrpc,
   lazy: benchLazy,
   metrics: benchMetrics,
+  verify: benchVerify,
 };
 
 const only = process.argv.slice(2);

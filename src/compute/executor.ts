@@ -5,15 +5,18 @@
  * ask at the same time (single-flight), and a finished result is remembered in the action cache.
  * Ref inputs are read at their current binding. A result computed while an invalidation ran
  * is returned to its callers but not remembered: its inputs may be the ones just replaced.
+ * An input whose stored output turns out corrupt is dropped and recomputed before the function
+ * runs again; a corrupt leaf input fails the computation with an integrity error.
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
-import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { ActionEntry, Store } from '../store/store.js';
 import { boundInputs } from './inputs.js';
+import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -40,6 +43,7 @@ export class Executor {
     /** Streaming functions run here, shared with readers of their output in progress. */
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly integrity: Integrity,
   ) {}
 
   /** Number of whole-output function runs started since this executor was created. */
@@ -129,19 +133,8 @@ export class Executor {
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;
-    const inputs = await Promise.all(boundInputs(this.store, recipe).map((input) => this.resolveInput(addr, input)));
     const started = performance.now();
-    this.computations++;
-    const result = await this.pool
-      .run({
-        storeDir: this.store.dir,
-        fn: recipe.fn,
-        params: plainParams(recipe),
-        inputs: inputs.map((m) => m.content.hex),
-      })
-      .catch((err: unknown) => {
-        throw failure(addr, recipe, err);
-      });
+    const result = await this.run(addr, recipe);
     this.store.refresh(); // see what the worker committed
     const entry: ActionEntry = {
       content: CAddr.fromHex(result.content),
@@ -153,6 +146,42 @@ export class Executor {
     const name = formatFunctionId(recipe.fn);
     this.observer.onMaterialized({ addr: addr.hex, fn: name, kind: 'whole', seconds: entry.cost / 1000, bytes: entry.size });
     return { content: entry.content, size: entry.size };
+  }
+
+  /** Runs the function over its resolved inputs, rebuilding any input found corrupt. */
+  private async run(addr: CAddr, recipe: Recipe): Promise<{ content: string; size: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
+      const inputs = await Promise.all(bound.map((input) => this.resolveInput(addr, input)));
+      this.computations++;
+      try {
+        return await this.pool.run({
+          storeDir: this.store.dir,
+          verifyReads: this.store.verifyReads,
+          fn: recipe.fn,
+          params: plainParams(recipe),
+          inputs: inputs.map((m) => m.content.hex),
+        });
+      } catch (err) {
+        if (!(err instanceof CorruptChunkError)) throw failure(addr, recipe, err);
+        let rebuilt = false;
+        for (const input of bound) rebuilt = (await this.integrity.repair(input, err)) || rebuilt;
+        if (!rebuilt || attempt >= MAX_REPAIRS) throw err;
+      }
+    }
+  }
+
+  /**
+   * Runs the function of recipe `addr` once more over its (already materialized) inputs and
+   * stores that output too: verification mode compares it with the first. A whole run leaves
+   * the action cache alone; a streaming run records its output as every stream run does.
+   */
+  async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
+    const fn = this.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
+    const result = await this.run(addr, recipe);
+    this.store.refresh();
+    return { content: CAddr.fromHex(result.content), size: result.size };
   }
 
   private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {

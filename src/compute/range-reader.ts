@@ -13,6 +13,9 @@
  * Once every chunk of a chunkwise output is computed, the chunks are recorded as one value in
  * the action cache (promoted), exactly as if the output had been materialized whole.
  *
+ * A stored chunk found corrupt is handled by {@link Integrity.repair}: a computed output (whole
+ * or partial) holding it is dropped and the read retried, which recomputes it; a leaf's fails.
+ *
  * Sizes of chunkwise and structural outputs follow from their inputs' sizes, so they are known
  * without computing anything. Decoded recipes are keyed by an immutable address and never stale;
  * sizes and layouts of recipes over refs change on a rebinding, so invalidation drops them
@@ -33,6 +36,7 @@ import { readInto } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
+import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
@@ -81,6 +85,7 @@ export class RangeReader {
     private readonly executor: Executor,
     private readonly streams: StreamRuns,
     private readonly observer: EngineObserver,
+    private readonly integrity: Integrity,
   ) {}
 
   /** The size of the value at `addr` when it is known without computing anything. */
@@ -128,6 +133,17 @@ export class RangeReader {
 
   /** Fills `target` from `offset` on with the value's bytes; returns the count (short at the end). */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.readOnce(addr, offset, target);
+      } catch (err) {
+        // Rebuilt (the output was dropped): read again, which recomputes. Otherwise rethrow.
+        if (attempt >= MAX_REPAIRS || !(await this.integrity.repair(addr, err))) throw err;
+      }
+    }
+  }
+
+  private async readOnce(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
     if (this.store.isLeaf(addr)) return readInto(this.store, this.manifest(addr), offset, target);
     const output = this.executor.cachedOutput(addr);
     if (output) {
@@ -285,7 +301,7 @@ export class RangeReader {
         const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
-        const out = await this.pool.assemble({ storeDir: this.store.dir, chunks, size });
+        const out = await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, chunks, size });
         this.store.refresh(); // see the value the worker committed
         if (!this.executor.canKeep(epoch)) return;
         const cost = this.partialCost.get(addr.hex) ?? 0;

@@ -78,6 +78,16 @@ export class StreamRuns {
     for (const addr of addrs) this.runs.delete(addr.hex);
   }
 
+  /**
+   * A second run of `addr`, independent of the shared one and of its readers, drained to the
+   * end: verification mode compares its output with the first. It records its output as any
+   * run does; verification keeps the entry when both agree and drops it when they do not.
+   */
+  rerun(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized> {
+    this.runsStarted++;
+    return this.create(addr, recipe, fn).drain();
+  }
+
   /** Abandons every run (readers get an error) and waits for them to end. */
   async close(): Promise<void> {
     const runs = [...this.runs.values()];
@@ -85,20 +95,24 @@ export class StreamRuns {
     await Promise.allSettled(runs.map((r) => r.output));
   }
 
-  private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
-    const existing = this.runs.get(addr.hex);
-    if (existing?.open) return existing;
+  private create(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
     const mark = this.ctx.invalidations();
     const input = this.ctx.inputOf(recipe);
     const params = plainParams(recipe);
     const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
-    const run = new StreamRun(addr, recipe, maxSize, {
+    return new StreamRun(addr, recipe, maxSize, {
       store: this.ctx.store,
       pool: this.ctx.pool,
       idleMs: this.ctx.idleMs,
       readInput: (offset, target) => this.ctx.readInto(input, offset, target),
       keep: () => this.ctx.canKeep(mark),
     });
+  }
+
+  private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
+    const existing = this.runs.get(addr.hex);
+    if (existing?.open) return existing;
+    const run = this.create(addr, recipe, fn);
     this.runs.set(addr.hex, run);
     this.runsStarted++;
     const started = performance.now();

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'FUNCTION_FAILED'
   | 'STORE'
   | 'INTEGRITY'
-  | 'INVALID_REF';
+  | 'INVALID_REF'
+  | 'NON_DETERMINISTIC';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -92,4 +93,23 @@ export class IntegrityError extends DerivaError {
 /** A ref name that breaks the naming rule (see core/ref-name.ts). */
 export class InvalidRefError extends DerivaError {
   readonly code = 'INVALID_REF';
+}
+
+/**
+ * A stored chunk whose bytes do not hash to its address (or that was quarantined for that
+ * reason). Readers that can rebuild the chunk (a computed output) catch it and recompute.
+ */
+export class CorruptChunkError extends IntegrityError {
+  constructor(
+    /** The chunk's address, hex. */
+    readonly chunk: string,
+    message = `chunk ${chunk} is corrupt (its bytes do not hash to its address)`,
+  ) {
+    super(message);
+  }
+}
+
+/** Verification mode computed a recipe twice and got different bytes: its function is not pure. */
+export class NonDeterministicError extends DerivaError {
+  readonly code = 'NON_DETERMINISTIC';
 }

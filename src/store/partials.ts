@@ -27,6 +27,12 @@ export class PartialChunks {
     return n;
   }
 
+  /** Whether any computed chunk of `recipe`'s output is the chunk `addr`. */
+  includes(recipe: CAddr, addr: Buffer): boolean {
+    for (const { value } of this.db.getRange(range(recipe))) if (value.equals(addr)) return true;
+    return false;
+  }
+
   /** Forgets every partial chunk of these recipes (queued in the current write batch). */
   drop(recipes: readonly CAddr[]): void {
     for (const recipe of recipes) {

@@ -9,12 +9,15 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
+import { recipeAddressOfDcf } from '../core/address.js';
 import { CAddr } from '../core/caddr.js';
-import { StoreError } from '../core/errors.js';
+import { CorruptChunkError, IntegrityError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
-import { releaseMappedPages } from '../native/index.js';
+import { hash, releaseMappedPages } from '../native/index.js';
+import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
+import { Quarantine, type QuarantineEntry } from './quarantine.js';
 import { RefTables, type RefBinding } from './refs.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
@@ -23,6 +26,8 @@ export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 export interface StoreOptions {
   /** Chunk size for a store created now (ignored when the store exists). Power of two. */
   readonly chunkSize?: number;
+  /** Check every chunk and recipe read from LMDB against its address (default true). */
+  readonly verifyReads?: boolean;
 }
 
 /** What the action cache remembers about a materialized recipe. */
@@ -72,6 +77,16 @@ interface CachedChunk {
 
 export class Store {
   readonly chunkSize: number;
+  /**
+   * Whether reads check bytes against their address. A chunk is hashed once, when it enters
+   * memory from LMDB (the read cache holds only verified chunks); a recipe on every read (it
+   * is small). Settable, so a pool worker's store follows the daemon's setting per task.
+   */
+  verifyReads: boolean;
+  /** Corrupt chunks and recipes, moved out of the live tables. */
+  readonly quarantine: Quarantine;
+  /** Functions verification mode caught giving different outputs for the same recipe. */
+  readonly functionMarks: FunctionMarks;
   private readonly chunks: BinaryDb;
   private readonly values: BinaryDb;
   private readonly leaves: Database<number, Buffer>;
@@ -107,6 +122,13 @@ export class Store {
     this.actions = env.openDB({ name: 'actions', keyEncoding: 'binary' });
     this.partials = new PartialChunks(env.openDB({ name: 'partials', ...binary }));
     this.refs = new RefTables(env);
+    const quarantined = env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' });
+    this.quarantine = new Quarantine(quarantined, {
+      env, chunks: this.chunks, recipes: this.recipes, deps: this.deps, rdeps: this.rdeps, actions: this.actions, partials: this.partials,
+      refs: this.refs,
+    });
+    this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
+    this.verifyReads = options.verifyReads ?? true;
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
 
@@ -147,12 +169,64 @@ export class Store {
     return this.chunks.put(addr, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** A copy of the chunk's bytes. Throws if the chunk is missing (a manifest names it). */
+  /**
+   * A copy of the chunk's bytes, verified. Throws if the chunk is missing (a manifest names
+   * it), and a {@link CorruptChunkError} if it is corrupt or was quarantined.
+   */
   getChunk(addr: Buffer): Buffer {
     const bytes = this.chunks.getBinary(addr);
-    if (bytes === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+    if (bytes === undefined) throw this.missingChunk(addr);
     this.readFromMap(bytes.length);
+    this.checkChunk(addr, bytes);
     return bytes;
+  }
+
+  /** The bytes of a live chunk, unverified (for scrubbing, which verifies off the main thread). */
+  rawChunk(addr: Buffer): Buffer | undefined {
+    return this.chunks.getBinary(addr);
+  }
+
+  /** A recipe's stored bytes, unverified (for scrubbing). */
+  rawRecipe(addr: Buffer): Buffer | undefined {
+    return this.recipes.getBinary(addr);
+  }
+
+  /** Chunk addresses in order from `after` (exclusive), at most `limit`: a scrub's next slice. */
+  chunkAddrs(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.chunks, after, limit);
+  }
+
+  /** Recipe addresses in order from `after` (exclusive), at most `limit`. */
+  recipeAddrs(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.recipes, after, limit);
+  }
+
+  private checkChunk(addr: Buffer, bytes: Uint8Array): void {
+    if (this.verifyReads && !hash(bytes).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
+  }
+
+  private missingChunk(addr: Buffer): Error {
+    const hex = addr.toString('hex');
+    if (this.quarantine.has('chunk', addr)) return new CorruptChunkError(hex, `chunk ${hex} is quarantined as corrupt`);
+    return new StoreError(`chunk ${hex} is missing`);
+  }
+
+  /**
+   * Moves a chunk whose bytes do not hash to its address into quarantine; durable on resolve.
+   * True if it moved it (false: already gone, or intact after all).
+   */
+  async quarantineChunk(addr: Buffer): Promise<boolean> {
+    const moved = await this.quarantine.moveChunk(addr);
+    this.readCache.delete(addr.toString('latin1'));
+    return moved;
+  }
+
+  /**
+   * Moves a recipe whose DCF bytes do not hash to its address into quarantine, with its DAG
+   * edges and any output recorded for it; durable on resolve. True if it moved it.
+   */
+  quarantineRecipe(addr: Buffer): Promise<boolean> {
+    return this.quarantine.moveRecipe(addr);
   }
 
   /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
@@ -162,7 +236,8 @@ export class Store {
     if (!chunk) {
       // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
       const view = this.chunks.getBinaryFast(addr);
-      if (view === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+      if (view === undefined) throw this.missingChunk(addr);
+      this.checkChunk(addr, view.subarray(0, view.length));
       const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
       // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
       buffer.set(view.subarray(0, view.length));
@@ -225,9 +300,13 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** The recipe's DCF bytes, or undefined. */
+  /** The recipe's DCF bytes, or undefined; an {@link IntegrityError} if they are corrupt. */
   getRecipe(addr: CAddr): Buffer | undefined {
-    return this.recipes.getBinary(addr.bytes);
+    const dcf = this.recipes.getBinary(addr.bytes);
+    if (dcf !== undefined && this.verifyReads && !recipeAddressOfDcf(dcf).equals(addr)) {
+      throw new IntegrityError(`recipe ${addr.hex} is corrupt (its bytes do not hash to its address)`);
+    }
+    return dcf;
   }
 
   /**
@@ -394,6 +473,16 @@ interface StoredAction {
   size: number;
   cost: number;
   lastAccess: number;
+}
+
+function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {
+  const keys: Buffer[] = [];
+  for (const key of db.getKeys({ start: after, limit: limit + 1 })) {
+    if (after && key.equals(after)) continue;
+    if (keys.length === limit) break;
+    keys.push(key);
+  }
+  return keys;
 }
 
 function entryCount(db: Database<unknown, Buffer>): number {

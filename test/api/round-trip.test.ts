@@ -140,6 +140,7 @@ t.test('ListFunctions gives every function with its schema', async (t) => {
   t.same(fns.find((f) => f.id === 'upper@1'), {
     id: 'upper@1', name: 'upper', version: 1, kind: 'chunkwise',
     doc: 'ASCII letters to uppercase, other bytes unchanged', minInputs: 1, maxInputs: 1, params: [],
+    nondeterministic: false,
   });
   const slice = fns.find((f) => f.id === 'slice@1')!;
   t.match(slice.params.find((p) => p.name === 'offset'), { type: 'int' });

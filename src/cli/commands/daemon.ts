@@ -4,6 +4,7 @@ import { resolveHome } from '../../daemon/home.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
 import type { GlobalArgs } from '../context.js';
 import { POLICY_HELP } from './invalidate.js';
+import { parseBytes, parseDuration } from '../units.js';
 
 interface DaemonArgs extends GlobalArgs {
   mount?: string;
@@ -11,6 +12,10 @@ interface DaemonArgs extends GlobalArgs {
   threads?: number;
   metrics?: string;
   invalidation: InvalidationPolicy;
+  'verify-reads': string;
+  verify: boolean;
+  'scrub-interval'?: string;
+  'scrub-rate'?: string;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -33,6 +38,19 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         describe: `what 'deriva invalidate' does to cached dependents unless it says --policy. ${POLICY_HELP} ` +
           'Rebinding a ref always forgets its dependents at once, in the same transaction.',
       })
+      .option('verify-reads', {
+        type: 'string',
+        choices: ['on', 'off'],
+        default: 'on',
+        describe: 'check every chunk read from the store against its address; a corrupt leaf chunk reads as EIO / DATA_LOSS, a corrupt computed output is recomputed',
+      })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: 'verification mode for every read: compute each recipe twice and compare; a mismatch marks its function non-deterministic (see fn list) and fails the read',
+      })
+      .option('scrub-interval', { type: 'string', describe: 'scrub the whole store in the background this often (30s, 10m, 6h, 1d); off by default' })
+      .option('scrub-rate', { type: 'string', describe: 'the background scrub reads at most this many bytes per second (512K, 50M, 1G); default unlimited' })
       .check((argv) => {
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
@@ -40,11 +58,17 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
           throw new Error('--threads must be a whole number >= 1');
         }
+        if (argv['scrub-interval'] !== undefined) parseDuration('--scrub-interval', argv['scrub-interval']);
+        if (argv['scrub-rate'] !== undefined) {
+          parseBytes('--scrub-rate', argv['scrub-rate']);
+          if (argv['scrub-interval'] === undefined) throw new Error('--scrub-rate needs --scrub-interval (it paces the background scrub)');
+        }
         return true;
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
-      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics'),
+      .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
+      .example('$0 daemon --scrub-interval 6h --scrub-rate 50M', 'check the whole store every 6 hours, at most 50 MiB/s'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -55,6 +79,10 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       threads: args.threads,
       metrics: args.metrics,
       invalidation: args.invalidation,
+      verifyReads: args['verify-reads'] === 'on',
+      verify: args.verify,
+      scrubIntervalMs: args['scrub-interval'] === undefined ? undefined : parseDuration('--scrub-interval', args['scrub-interval']),
+      scrubRate: args['scrub-rate'] === undefined ? undefined : parseBytes('--scrub-rate', args['scrub-rate']),
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);

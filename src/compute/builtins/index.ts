@@ -1,5 +1,6 @@
 /** The builtin compute functions, for the registry to load. */
 import type { ComputeFunction } from '../function.js';
+import { testFunctions } from '../test-functions.js';
 import { concat } from './concat.js';
 import { count } from './count.js';
 import { csvCut } from './csv-cut.js';
@@ -24,3 +25,8 @@ export const builtins: readonly ComputeFunction[] = [
   replace, grep, headLines, count, sha256, gzip, gunzip, csvCut,
   sortLines,
 ];
+
+/** What a registry loads: the builtins, plus test-only functions when a test enables them. */
+export function allFunctions(): readonly ComputeFunction[] {
+  return [...builtins, ...testFunctions()];
+}
