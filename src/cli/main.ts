@@ -17,6 +17,7 @@ import { putCommand } from './commands/put.js';
 import { recipeCommand } from './commands/recipe.js';
 import { refCommand } from './commands/ref.js';
 import { resolveCommand } from './commands/resolve.js';
+import { scrubCommand } from './commands/scrub.js';
 import { statCommand } from './commands/stat.js';
 import { statusCommand } from './commands/status.js';
 import { globalOptions, reportFailure } from './context.js';
@@ -44,6 +45,7 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .command(statusCommand)
   .command(pathCommand)
   .command(fnCommand)
+  .command(scrubCommand)
   .demandCommand(1, 'say which command (see --help)')
   .strict()
   .version(VERSION)
