@@ -23,6 +23,7 @@ export const MAX_REPAIRS = 2;
 export class Integrity {
   /** Corrupt chunks and recipes found (by reads or scrubs) since start. */
   events = 0;
+  private readonly moving = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -57,6 +58,26 @@ export class Integrity {
     }
     await this.store.removeActions([owner]);
     return true;
+  }
+
+  /**
+   * Quarantines a recipe a read found corrupt, in the background (the read fails meanwhile);
+   * counted and logged once, when it moves.
+   */
+  recipeCorrupt(addr: CAddr): void {
+    const moving = this.store
+      .quarantineRecipe(addr.bytes)
+      .then((moved) => {
+        if (moved) this.record({ recipe: addr.hex, kind: 'recipe', by: 'read' }, 'corrupt recipe quarantined: it cannot be rebuilt');
+      })
+      .catch((err: unknown) => this.log.error({ err, recipe: addr.hex }, 'quarantining a corrupt recipe failed'))
+      .finally(() => this.moving.delete(moving));
+    this.moving.add(moving);
+  }
+
+  /** Settles once recipes being quarantined are. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.moving]);
   }
 
   /** Counts and logs an integrity event (an error for lost data, a warning for a rebuildable output). */

@@ -115,6 +115,19 @@ export class CorruptChunkError extends IntegrityError {
   }
 }
 
+/**
+ * A stored recipe whose DCF bytes do not hash to its address. Nothing can rebuild it (it is
+ * what a user wrote): reads of it fail, and it is quarantined.
+ */
+export class CorruptRecipeError extends IntegrityError {
+  constructor(
+    /** The recipe's address, hex. */
+    readonly recipe: string,
+  ) {
+    super(`recipe ${recipe} is corrupt (its bytes do not hash to its address)`);
+  }
+}
+
 /** Verification mode computed a recipe twice and got different bytes: its function is not pure. */
 export class NonDeterministicError extends DerivaError {
   readonly code = 'NON_DETERMINISTIC';

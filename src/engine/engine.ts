@@ -177,6 +177,7 @@ export class Engine {
     const onRead = (addr: CAddr, fraction: number) => this.cache.recordRead(addr, fraction);
     const log = options.logger ?? silentLog;
     this.integrity = new Integrity(store, log, observer);
+    store.onCorruptRecipe = (addr) => this.integrity.recipeCorrupt(addr);
     this.streams = new StreamRuns({
       store,
       pool,
@@ -470,12 +471,13 @@ export class Engine {
 
   /**
    * Settles once computed chunks still being stored are stored, streaming runs in progress have
-   * ended, and the cache is back within its budget (a read may return before what it computed
-   * is stored).
+   * ended, recipes found corrupt are quarantined, and the cache is back within its budget (a
+   * read may return before what it computed is stored).
    */
   async settled(): Promise<void> {
     await this.streams.settled();
     await this.ranges.settled();
+    await this.integrity.settled();
     await this.cache.enforce();
   }
 
@@ -513,6 +515,7 @@ export class Engine {
     await this.deferred.flush();
     await this.streams.close();
     await this.ranges.settled();
+    await this.integrity.settled();
     await this.cache.close();
     await this.pool.close();
     await this.store.flushed();

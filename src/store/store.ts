@@ -12,7 +12,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { recipeAddressOfDcf } from '../core/address.js';
 import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, IntegrityError, NotFoundError, StoreError } from '../core/errors.js';
+import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { hash, releaseMappedPages } from '../native/index.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
@@ -95,6 +95,8 @@ export class Store {
   verifyReads: boolean;
   /** Corrupt chunks and recipes, moved out of the live tables. */
   readonly quarantine: Quarantine;
+  /** Told of each recipe a read found corrupt (the engine quarantines it). */
+  onCorruptRecipe?: (addr: CAddr) => void;
   /** Functions verification mode caught giving different outputs for the same recipe. */
   readonly functionMarks: FunctionMarks;
   private readonly t: Tables;
@@ -365,11 +367,15 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** The recipe's DCF bytes, or undefined; an {@link IntegrityError} if they are corrupt. */
+  /**
+   * The recipe's DCF bytes, or undefined; a {@link CorruptRecipeError} if they are corrupt
+   * (reported to {@link onCorruptRecipe} first).
+   */
   getRecipe(addr: CAddr): Buffer | undefined {
     const dcf = this.t.recipes.getBinary(addr.bytes);
     if (dcf !== undefined && this.verifyReads && !recipeAddressOfDcf(dcf).equals(addr)) {
-      throw new IntegrityError(`recipe ${addr.hex} is corrupt (its bytes do not hash to its address)`);
+      this.onCorruptRecipe?.(addr);
+      throw new CorruptRecipeError(addr.hex);
     }
     return dcf;
   }

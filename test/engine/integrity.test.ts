@@ -12,7 +12,7 @@ import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { Store } from '../../src/store/store.js';
-import { chunksOf, flipChunkByte, outputOf } from '../helpers/corrupt.js';
+import { chunksOf, flipChunkByte, flipRecipeByte, outputOf } from '../helpers/corrupt.js';
 import { pseudoRandom, tempDir } from '../helpers/temp.js';
 
 const CS = 4096;
@@ -148,6 +148,25 @@ t.test('a corrupt cached output used as an input is rebuilt, for a whole functio
   t.equal((await engine.read(sha)).toString(), digest, 'the streaming function over it gets the right bytes');
   t.equal(engine.status().integrityEvents, 1);
   t.equal(engine.status().computations, 2, 'sort-lines rebuilt under the one sha256 stream run');
+});
+
+t.test('a corrupt recipe read alone fails with INTEGRITY, is quarantined and counted once', async (t) => {
+  const { dir, logs, open } = await storeAt(t);
+  let engine = open();
+  const leaf = await engine.put(Buffer.from('some text'));
+  const up = await engine.putRecipe(parseFunctionId('upper@1'), [leaf], none);
+  await engine.close();
+  await flipRecipeByte(dir, up);
+
+  engine = open();
+  await t.rejects(engine.read(up), { code: 'INTEGRITY', message: `recipe ${up.hex} is corrupt (its bytes do not hash to its address)` });
+  await t.rejects(engine.read(up, 0, 4), { code: 'INTEGRITY' }, 'a range read too');
+  await engine.settled();
+  t.equal(engine.status().integrityEvents, 1, 'found twice, counted once');
+  t.equal(engine.status().quarantined, 1, 'the recipe is in quarantine');
+  t.match(logs.filter((l) => l.obj.integrity), [{ level: 'error', obj: { integrity: { recipe: up.hex, kind: 'recipe', by: 'read' } } }]);
+  await t.rejects(engine.read(up), { code: 'NOT_FOUND' }, 'once quarantined, it is no longer in the store');
+  t.same(await engine.read(leaf), Buffer.from('some text'), 'its input still reads');
 });
 
 t.test('with verification off (--verify-reads off) stored bytes are served unchecked', async (t) => {
