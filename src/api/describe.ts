@@ -26,6 +26,7 @@ export function statResponse(info: AddressInfo): pb.StatResponse {
     chunksComputed: big(info.partial?.computed),
     chunksTotal: big(info.partial?.total),
     bytesProduced: big(info.produced),
+    consumed: info.consumed?.map((a) => a.hex) ?? [],
   };
 }
 
@@ -104,6 +105,7 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     cachedBytes: BigInt(s.cachedBytes),
     cacheBudget: big(s.cacheBudget),
     cachePolicy: s.cachePolicy,
+    execMode: s.execMode,
     evictions: BigInt(s.evictions),
     pins: BigInt(s.pins),
     integrityEvents: BigInt(s.integrityEvents),

@@ -15,6 +15,7 @@ import { formatFunctionId, type FunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
+import type { ExecMode } from './exec-mode.js';
 import { boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { Leases } from './leases.js';
@@ -29,6 +30,21 @@ export interface Materialized {
   readonly size: number;
 }
 
+export interface ExecutorPolicy {
+  /**
+   * Throws (a typed error) when running function `fn` is not allowed here, e.g. by the float
+   * policy; called before any computation, however it was asked for.
+   */
+  readonly admit?: (fn: FunctionId) => void;
+  /** See exec-mode.ts (default `parallel`). */
+  readonly mode?: ExecMode;
+  /**
+   * Test hook: awaited before each input of a computation is materialized. The scheduling
+   * tests inject random delays here, so inputs finish in every order.
+   */
+  readonly beforeInput?: (input: CAddr) => Promise<void>;
+}
+
 export class Executor {
   private readonly inFlight = new Map<string, Promise<Materialized>>();
   /** Why the last computation of an address failed, until it succeeds or is invalidated. */
@@ -38,10 +54,6 @@ export class Executor {
   /** Invalidations in progress. */
   private running = 0;
 
-  /**
-   * @param admit throws (a typed error) when running function `fn` is not allowed here, e.g. by
-   *   the float policy; called before any computation, however it was asked for.
-   */
   constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
@@ -53,7 +65,7 @@ export class Executor {
     /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
     private readonly onRead: (addr: CAddr, fraction: number) => void,
     private readonly integrity: Integrity,
-    private readonly admit: (fn: FunctionId) => void = () => {},
+    private readonly policy: ExecutorPolicy = {},
   ) {}
 
   /** Number of whole-output function runs started since this executor was created. */
@@ -120,7 +132,7 @@ export class Executor {
    */
   admitFor(addr: CAddr, fn: FunctionId): void {
     try {
-      this.admit(fn);
+      this.policy.admit?.(fn);
     } catch (err) {
       this.recordFailure(addr, err);
       throw err;
@@ -153,7 +165,7 @@ export class Executor {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
-    this.admit(recipe.fn);
+    this.policy.admit?.(recipe.fn);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;
@@ -182,7 +194,7 @@ export class Executor {
       const release = this.leases.hold([addr, ...bound]);
       try {
         return await this.leases.writing(async () => {
-          const inputs = await Promise.all(bound.map((input) => this.resolveInput(addr, input)));
+          const inputs = await this.resolveInputs(addr, bound);
           for (const input of bound) if (!this.store.isLeaf(input)) this.onRead(input, 1);
           this.computations++;
           const task = {
@@ -221,7 +233,16 @@ export class Executor {
     return { content: CAddr.fromHex(result.content), size: result.size };
   }
 
+  /** Materializes `inputs` of recipe `parent` by the mode, giving them back in recipe order. */
+  private async resolveInputs(parent: CAddr, inputs: readonly CAddr[]): Promise<Materialized[]> {
+    if (this.policy.mode !== 'sequential') return Promise.all(inputs.map((input) => this.resolveInput(parent, input)));
+    const done: Materialized[] = [];
+    for (const input of inputs) done.push(await this.resolveInput(parent, input));
+    return done;
+  }
+
   private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {
+    await this.policy.beforeInput?.(input);
     try {
       return await this.resolve(input);
     } catch (err) {

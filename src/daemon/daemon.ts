@@ -10,6 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import type { ExecMode } from '../compute/exec-mode.js';
 import type { FloatPolicy } from '../compute/float-policy.js';
 import type { PolicyName } from '../engine/cache-policy.js';
 import { Engine, type InvalidationPolicy } from '../engine/engine.js';
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   readonly invalidation?: InvalidationPolicy;
   /** Whether float functions may be registered and computed (default `strict`). */
   readonly floatPolicy?: FloatPolicy;
+  /** How a recipe's inputs are materialized (default `parallel`). */
+  readonly execMode?: ExecMode;
   /** Disk budget of cached outputs in bytes (default: unbounded). */
   readonly cacheSize?: number;
   readonly cachePolicy?: PolicyName;
@@ -81,6 +84,7 @@ export class Daemon {
         observer,
         invalidation: options.invalidation,
         floatPolicy: options.floatPolicy,
+        execMode: options.execMode,
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
         cacheSize: options.cacheSize,
         cachePolicy: options.cachePolicy,

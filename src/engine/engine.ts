@@ -12,7 +12,8 @@ import type { FunctionId } from '../core/function-id.js';
 import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../core/recipe.js';
 import { checkRefName } from '../core/ref-name.js';
 import { allFunctions } from '../compute/builtins/index.js';
-import { Executor, type Materialized } from '../compute/executor.js';
+import type { ExecMode } from '../compute/exec-mode.js';
+import { Executor, type ExecutorPolicy, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
@@ -73,6 +74,10 @@ export interface EngineOptions {
   readonly scrubRate?: number;
   /** Where integrity events and background scrub failures are logged (a pino logger fits). */
   readonly logger?: IntegrityLogger;
+  /** `parallel` (default) or `sequential`: see {@link ExecutorPolicy.mode}. */
+  readonly execMode?: ExecMode;
+  /** Test hook: see {@link ExecutorPolicy.beforeInput}. */
+  readonly beforeInput?: (input: CAddr) => Promise<void>;
 }
 
 /** Whether a put or a recipe becomes a GC root (default: it does). */
@@ -103,6 +108,11 @@ export interface AddressInfo {
   readonly size?: number;
   /** Content address of a materialized recipe output. */
   readonly content?: CAddr;
+  /**
+   * What the computation of a materialized recipe output consumed, in recipe order: each
+   * input's address, a ref input's binding at the time.
+   */
+  readonly consumed?: readonly CAddr[];
   readonly state: ValueState;
   /** Output chunks computed so far, when `state` is 'partial'. */
   readonly partial?: { readonly computed: number; readonly total: number };
@@ -142,6 +152,8 @@ export type EngineStatus = {
   readonly integrityEvents: number;
   /** Objects in quarantine. */
   readonly quarantined: number;
+  /** How inputs are materialized (see {@link ExecutorPolicy.mode}). */
+  readonly execMode: ExecMode;
   readonly scrub: ScrubProgress;
 } & ReturnType<Store['stats']>;
 
@@ -196,7 +208,11 @@ export class Engine {
       canKeep: (mark) => this.executor.canKeep(mark),
     });
     const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, admit);
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, {
+      admit,
+      mode: options.execMode,
+      beforeInput: options.beforeInput,
+    });
     const enforce = () => this.cache.enforce();
     this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity);
     this.collector = new Collector(store, this.leases, (addrs) => {
@@ -301,8 +317,9 @@ export class Engine {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
-    const out = this.executor.cachedOutput(addr);
-    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, state: 'materialized' };
+    const action = this.store.getAction(addr);
+    const out = action && this.executor.cachedOutput(addr);
+    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, consumed: action.inputs, state: 'materialized' };
     const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
     const produced = this.streams.progress(addr);
     if (produced !== undefined) return { ...base, state: 'computing', produced };
@@ -504,6 +521,7 @@ export class Engine {
       evictions: this.cache.evictions,
       integrityEvents: this.integrity.events,
       quarantined: this.store.quarantine.count(),
+      execMode: this.options.execMode ?? 'parallel',
       scrub: this.scrubber.progress(),
       ...this.store.stats(),
     };

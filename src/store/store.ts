@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { recipeAddressOfDcf } from '../core/address.js';
-import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
+import { CADDR_BYTES, CAddr } from '../core/caddr.js';
+import { decodeRecipe } from '../core/dcf.js';
+import { CorruptChunkError, CorruptRecipeError, DecodeError, NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { hash, releaseMappedPages } from '../native/index.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
@@ -50,6 +51,11 @@ export interface ActionEntry {
   readonly cost: number;
   /** Milliseconds since the epoch of the computation. */
   readonly lastAccess: number;
+  /**
+   * The addresses the computation consumed, in recipe order: each input's address, a ref
+   * input's binding at the time. Empty for outputs recorded before this was kept.
+   */
+  readonly inputs: readonly CAddr[];
 }
 
 /**
@@ -304,9 +310,27 @@ export class Store {
   async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number): Promise<void> {
     await this.write((del) => {
       putValueTx(this.t, addr, manifest, 'cache', 'held', del);
-      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, this.consumedBy(recipe), del);
     });
     await this.env.flushed;
+  }
+
+  /**
+   * The addresses `recipe`'s computation consumes, as recorded with its action: each input's
+   * address, a ref input's current binding (an action recorded after a rebinding began is not
+   * kept, so this is the binding the computation read). 32 bytes each, in recipe order; none
+   * when the recipe's bytes do not decode (a damaged recipe must not fail the write).
+   */
+  private consumedBy(recipe: CAddr): Buffer {
+    const dcf = this.t.recipes.getBinary(recipe.bytes);
+    let inputs: readonly RecipeInput[] = [];
+    try {
+      if (dcf !== undefined) inputs = decodeRecipe(dcf).inputs;
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+    }
+    const addrs = inputs.map((input) => (isRefInput(input) ? this.refs.get(input.ref)?.addr : input));
+    return Buffer.concat(addrs.map((a) => a?.bytes ?? Buffer.alloc(CADDR_BYTES)));
   }
 
   /**
@@ -327,7 +351,7 @@ export class Store {
     await this.write((del) => {
       const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
       putValueTx(this.t, addr, manifest, 'cache', 'take', del);
-      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, this.consumedBy(recipe), del);
       dropPartialsTx(this.t, recipe, del);
     });
     await this.env.flushed;
@@ -437,7 +461,8 @@ export class Store {
   getAction(addr: CAddr): ActionEntry | undefined {
     const raw = this.t.actions.get(addr.bytes);
     if (raw === undefined) return undefined;
-    return { ...raw, content: CAddr.fromBytes(raw.content) };
+    const { content, size, cost, lastAccess, inputs } = raw;
+    return { content: CAddr.fromBytes(content), size, cost, lastAccess, inputs: splitAddrs(inputs) };
   }
 
   /** Stores one computed chunk of a recipe's output and its partial-output entry, atomically. */
@@ -594,6 +619,13 @@ export class Store {
   async close(): Promise<void> {
     await this.env.close();
   }
+}
+
+/** 32-byte addresses laid end to end, back to addresses. */
+function splitAddrs(raw: Buffer | undefined): CAddr[] {
+  const addrs: CAddr[] = [];
+  for (let at = 0; raw && at + CADDR_BYTES <= raw.length; at += CADDR_BYTES) addrs.push(CAddr.fromBytes(raw.subarray(at, at + CADDR_BYTES)));
+  return addrs;
 }
 
 function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {

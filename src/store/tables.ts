@@ -25,6 +25,8 @@ export interface StoredAction {
   size: number;
   cost: number;
   lastAccess: number;
+  /** The addresses of the inputs consumed, in recipe order, 32 bytes each (absent before format 4). */
+  inputs?: Buffer;
 }
 
 export interface Tables {

@@ -32,7 +32,7 @@ export function putValueTx(t: Tables, addr: CAddr, m: Manifest, kind: RefKind, r
 
 /** Records `recipe`'s output (replacing an older one), with fresh statistics for the cache. */
 export function putActionTx(
-  t: Tables, chunkSize: number, recipe: CAddr, content: CAddr, size: number, cost: number, del: Deletions,
+  t: Tables, chunkSize: number, recipe: CAddr, content: CAddr, size: number, cost: number, inputs: Buffer, del: Deletions,
 ): void {
   const prev = t.actions.get(recipe.bytes);
   if (prev && !prev.content.equals(content.bytes)) unrefValueTx(t, chunkSize, prev.content, del);
@@ -40,7 +40,7 @@ export function putActionTx(
     void t.valueRefs.put(content.bytes, (t.valueRefs.get(content.bytes) ?? 0) + 1);
   }
   const now = Date.now();
-  void t.actions.put(recipe.bytes, { content: content.bytes, size, cost, lastAccess: now });
+  void t.actions.put(recipe.bytes, { content: content.bytes, size, cost, lastAccess: now, inputs });
   const old = t.stats.get(recipe.bytes);
   void t.stats.put(recipe.bytes, { hits: Math.max(old?.hits ?? 0, 1), cost, size, lastAccess: now, clock: clockOf(t) });
 }

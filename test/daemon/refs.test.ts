@@ -34,6 +34,9 @@ t.test('ref commands, a recipe over a ref, and the mount before and after a rebi
   t.equal(await text('cat', [link]), 'the second, longer version\n', 'cat through the symlink after the rebind');
   t.equal(await text('cat', [upPath]), 'THE SECOND, LONGER VERSION\n', 'the recipe recomputed, not the cached pages');
   t.equal(await text('ls', [join(mnt, 'refs')]), 'data\n');
+  const stat = out(await d.cli(['stat', up, '--compute']));
+  t.match(stat, new RegExp(`inputs\\s+ref:data\n.*consumed\\s+${v2}`, 's'), 'stat shows the binding the output was computed from');
+  t.same(JSON.parse(out(await d.cli(['stat', up, '--json']))).consumed, [v2]);
 
   const list = JSON.parse(out(await d.cli(['ref', 'list', '--json'])));
   t.match(list, [{ name: 'data', addr: v2 }]);
@@ -83,4 +86,19 @@ t.test('errors: one line, exit 1 (NOT_FOUND, INVALID_ARGUMENT); usage exit 2; th
   const inv = out(await d.cli(['invalidate', '--help']));
   t.match(inv, /none:\s+forget\s+only\s+the\s+output\s+of\s+the\s+address\s+itself/);
   t.match(inv, /deferred:\s+forget\s+it\s+now;\s+queue\s+its\s+dependents/);
+});
+
+t.test('deriva daemon --exec-mode sequential computes the same bytes and says so in status', async (t) => {
+  const d = await startDaemon(t, { mount: false, args: ['--exec-mode', 'sequential'] });
+  const a = out(await d.cli(['put', '-'], Buffer.from('abc ')));
+  const b = out(await d.cli(['put', '-'], Buffer.from('def')));
+  const up = out(await d.cli(['recipe', 'upper@1', '-i', b]));
+  const both = out(await d.cli(['recipe', 'concat@1', '-i', a, '-i', up]));
+  t.equal(out(await d.cli(['get', both])), 'abc DEF');
+  const status = JSON.parse(out(await d.cli(['status', '--json'])));
+  t.equal(status.execMode, 'sequential');
+  t.match(out(await d.cli(['status'])), /inputs in sequential/);
+  const bad = await d.cli(['daemon', '--exec-mode', 'eventually']);
+  t.equal(bad.code, 2, 'a bad mode is a usage error');
+  t.match(bad.stderr, /exec-mode/, 'naming the option');
 });

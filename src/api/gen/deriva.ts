@@ -139,7 +139,14 @@ export interface StatResponse {
     | bigint
     | undefined;
   /** When state is "computing": output bytes produced so far. */
-  bytesProduced?: bigint | undefined;
+  bytesProduced?:
+    | bigint
+    | undefined;
+  /**
+   * When state is "materialized", for a recipe: the addresses its computation consumed, in
+   * recipe order (each input's address, a ref input's binding at the time).
+   */
+  consumed: string[];
 }
 
 export interface ResolveRequest {
@@ -275,6 +282,8 @@ export interface StatusResponse {
   /** The last scrub pass that finished since the daemon started, and when (ms since the epoch). */
   scrubLast?: ScrubReport | undefined;
   scrubLastFinishedMs: bigint;
+  /** "parallel" or "sequential" (deriva daemon --exec-mode). */
+  execMode: string;
 }
 
 export interface PinRequest {
@@ -1302,6 +1311,7 @@ function createBaseStatResponse(): StatResponse {
     chunksComputed: undefined,
     chunksTotal: undefined,
     bytesProduced: undefined,
+    consumed: [],
   };
 }
 
@@ -1348,6 +1358,9 @@ export const StatResponse: MessageFns<StatResponse> = {
         throw new globalThis.Error("value provided for field message.bytesProduced of type uint64 too large");
       }
       writer.uint32(80).uint64(message.bytesProduced);
+    }
+    for (const v of message.consumed) {
+      writer.uint32(90).string(v!);
     }
     return writer;
   },
@@ -1445,6 +1458,14 @@ export const StatResponse: MessageFns<StatResponse> = {
             message.bytesProduced = reader.uint64() as bigint;
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.consumed.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1481,6 +1502,7 @@ export const StatResponse: MessageFns<StatResponse> = {
         : isSet(object.bytes_produced)
         ? BigInt(object.bytes_produced)
         : undefined,
+      consumed: globalThis.Array.isArray(object?.consumed) ? object.consumed.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -1516,6 +1538,9 @@ export const StatResponse: MessageFns<StatResponse> = {
     if (message.bytesProduced !== undefined) {
       obj.bytesProduced = message.bytesProduced.toString();
     }
+    if (message.consumed?.length) {
+      obj.consumed = message.consumed;
+    }
     return obj;
   },
 
@@ -1542,6 +1567,7 @@ export const StatResponse: MessageFns<StatResponse> = {
     message.bytesProduced = (object.bytesProduced !== undefined && object.bytesProduced !== null)
       ? BigInt(object.bytesProduced)
       : undefined;
+    message.consumed = object.consumed?.map((e) => e) || [];
     return message;
   },
 };
@@ -2778,6 +2804,7 @@ function createBaseStatusResponse(): StatusResponse {
     scrubCurrentTotal: 0n,
     scrubLast: undefined,
     scrubLastFinishedMs: 0n,
+    execMode: "",
   };
 }
 
@@ -2923,6 +2950,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.scrubLastFinishedMs of type uint64 too large");
       }
       writer.uint32(216).uint64(message.scrubLastFinishedMs);
+    }
+    if (message.execMode !== "") {
+      writer.uint32(226).string(message.execMode);
     }
     return writer;
   },
@@ -3156,6 +3186,14 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.scrubLastFinishedMs = reader.uint64() as bigint;
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.execMode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3249,6 +3287,11 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : isSet(object.scrub_last_finished_ms)
         ? BigInt(object.scrub_last_finished_ms)
         : 0n,
+      execMode: isSet(object.execMode)
+        ? globalThis.String(object.execMode)
+        : isSet(object.exec_mode)
+        ? globalThis.String(object.exec_mode)
+        : "",
     };
   },
 
@@ -3335,6 +3378,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.scrubLastFinishedMs !== 0n) {
       obj.scrubLastFinishedMs = message.scrubLastFinishedMs.toString();
     }
+    if (message.execMode !== "") {
+      obj.execMode = message.execMode;
+    }
     return obj;
   },
 
@@ -3394,6 +3440,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     message.scrubLastFinishedMs = (object.scrubLastFinishedMs !== undefined && object.scrubLastFinishedMs !== null)
       ? BigInt(object.scrubLastFinishedMs)
       : 0n;
+    message.execMode = object.execMode ?? "";
     return message;
   },
 };

@@ -1,5 +1,6 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
+import { EXEC_MODES, type ExecMode } from '../../compute/exec-mode.js';
 import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../compute/float-policy.js';
 import { resolveHome } from '../../daemon/home.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
@@ -15,6 +16,7 @@ interface DaemonArgs extends GlobalArgs {
   metrics?: string;
   invalidation: InvalidationPolicy;
   'float-policy': FloatPolicy;
+  'exec-mode': ExecMode;
   'cache-size'?: string;
   'cache-policy': PolicyName;
   'verify-reads': string;
@@ -48,6 +50,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         default: DEFAULT_FLOAT_POLICY,
         describe:
           'functions that use floating point (fmap, stats): strict runs them on bit-reproducible software math; disabled refuses to register or compute them',
+      })
+      .option('exec-mode', {
+        choices: EXEC_MODES,
+        default: 'parallel' as ExecMode,
+        describe:
+          "how a recipe's inputs are computed: parallel (at once) or sequential (one after the other in recipe order, for debugging); the outputs are the same bytes either way",
       })
       .option('cache-size', {
         type: 'string',
@@ -103,6 +111,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       metrics: args.metrics,
       invalidation: args.invalidation,
       floatPolicy: args['float-policy'],
+      execMode: args['exec-mode'],
       cacheSize: args['cache-size'] === undefined ? undefined : parseBytes('--cache-size', args['cache-size']),
       cachePolicy: args['cache-policy'],
       verifyReads: args['verify-reads'] === 'on',

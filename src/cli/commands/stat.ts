@@ -38,6 +38,8 @@ export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
       rows.push(['function', s.recipe.function]);
       s.recipe.inputs.forEach((input, i) => rows.push([i === 0 ? 'inputs' : '', input]));
       s.recipe.params.forEach((p, i) => rows.push([i === 0 ? 'params' : '', paramText(p)]));
+      // What a ref input was bound to when the output was computed.
+      if (s.consumed.some((addr, i) => addr !== s.recipe!.inputs[i])) s.consumed.forEach((addr, i) => rows.push([i === 0 ? 'consumed' : '', addr]));
     }
     if (s.error !== undefined) rows.push(['error', s.error]);
     for (const [k, v] of rows) printLine(`${k.padEnd(9)}${v}`);
