@@ -5,7 +5,7 @@
 //! ±0 or ±pi, infinities ±pi/4, ±3pi/4, ±pi/2, ±0 or ±pi, any NaN a NaN.
 //! Shared with the wasm build (rustc 1.63).
 
-use crate::double_double::{div, fast_two_sum, pow2, recip, two_prod, two_sum};
+use crate::double_double::{div, div_by_inverse, fast_two_sum, pow2, two_prod, two_sum};
 use std::f64::consts::{FRAC_PI_2, PI};
 
 /// The rest of pi and pi/2: PI + PI_LO, FRAC_PI_2 + FRAC_PI_2_LO are exact to 2^-107.
@@ -41,18 +41,21 @@ fn unit_and_exponent(v: f64) -> (f64, i32) {
     (m, (bits >> 52) as i32 - 1023 - bias)
 }
 
-/// atan(t) for a double-double t in [2^-70, 1 + 2^-52], relative error below 2^-60.
-fn atan_dd(th: f64, tl: f64) -> (f64, f64) {
-    // atan t = atan c + atan u, c = i/16 the nearest, u = (t - c) / (1 + tc), |u| <= 1/32.
-    let i = (th * 16.0 + 0.5) as usize;
+/// atan(n/d) for 0 < n <= d, n/d >= 2^-70, as a double-double with relative error below 2^-60.
+fn atan_ratio(n: f64, d: f64) -> (f64, f64) {
+    // atan t = atan c + atan u, c = i/16 nearest t, u = (t - c) / (1 + tc) = (n - cd) / (d + cn),
+    // |u| <= 1/32: numerator and denominator are exact double-doubles, then one division.
+    let inv = 1.0 / d;
+    let i = (n * inv * 16.0 + 0.5) as usize;
     let (uh, ul) = if i == 0 {
-        (th, tl)
+        div_by_inverse(n, 0.0, d, 0.0, inv)
     } else {
         let c = i as f64 / 16.0;
-        let (nh, nl) = two_sum(th - c, tl); // th - c is exact (Sterbenz)
-        let (ph, pl) = two_prod(th, c);
-        let (dh, de) = fast_two_sum(1.0, ph);
-        div(nh, nl, dh, de + pl + tl * c)
+        let (p, pe) = two_prod(c, d);
+        let (nh, ne) = two_sum(n, -p);
+        let (q, qe) = two_prod(c, n);
+        let (dh, de) = fast_two_sum(d, q);
+        div(nh, ne - pe, dh, de + qe)
     };
     // atan u = u - u^3/3 + ... + u^13/13: the rest is below 2^-74 u.
     let z = uh * uh;
@@ -94,21 +97,15 @@ pub fn atan2(y: f64, x: f64) -> f64 {
     if hy + (64 << 20) < hx {
         return signed(if x_negative { PI } else { ay / ax });
     }
-    // q = |y/x| exactly to ~106 bits, in (2^-66, 2^66), from the significands.
+    // From the significands, so that no step overflows or underflows: |y/x| = n/d or d/n with
+    // n <= d, n/d in (2^-66, 1]; then atan |y/x| = atan(n/d) or pi/2 - atan(n/d).
     let ((my, ey), (mx, ex)) = (unit_and_exponent(ay), unit_and_exponent(ax));
-    let qh = my / mx;
-    let (p, pe) = two_prod(qh, mx);
-    let ql = ((my - p) - pe) / mx;
-    let scale = pow2(ey - ex);
-    let (qh, ql) = (qh * scale, ql * scale);
-    // Reduce to [0, 1]: atan q = pi/2 - atan(1/q).
-    let (zh, zl) = if qh > 1.0 {
-        let (th, tl) = recip(qh, ql);
-        let (ah, al) = atan_dd(th, tl);
+    let (zh, zl) = if ay > ax {
+        let (ah, al) = atan_ratio(mx * pow2(ex - ey), my);
         let (h, e) = two_sum(FRAC_PI_2, -ah);
         (h, e + FRAC_PI_2_LO - al)
     } else {
-        atan_dd(qh, ql)
+        atan_ratio(my * pow2(ey - ex), mx)
     };
     signed(if x_negative {
         let (h, e) = two_sum(PI, -zh);

@@ -37,20 +37,19 @@ pub fn two_prod(a: f64, b: f64) -> (f64, f64) {
     (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
 }
 
-/// `(nh + nl) / (dh + dl)` as a double-double, relative error near 2^-104 (`dh` nonzero).
+/// `(nh + nl) / (dh + dl)` as a double-double, relative error near 2^-104 (`dh` nonzero). One
+/// division: the quotient's first half `nh * (1/dh)` may be an ulp off, the exact remainder
+/// puts that right in the second.
 pub fn div(nh: f64, nl: f64, dh: f64, dl: f64) -> (f64, f64) {
-    let q = nh / dh;
-    let (p, pe) = two_prod(q, dh);
-    // nh - p is exact: p is within an ulp or two of nh (Sterbenz).
-    let r = ((nh - p) - pe + nl - q * dl) / dh;
-    fast_two_sum(q, r)
+    div_by_inverse(nh, nl, dh, dl, 1.0 / dh)
 }
 
-/// `1 / (h + l)` as a double-double (`h` nonzero).
-pub fn recip(h: f64, l: f64) -> (f64, f64) {
-    let q = 1.0 / h;
-    let (p, pe) = two_prod(q, h);
-    fast_two_sum(q, ((1.0 - p) - pe - q * l) * q)
+/// [`div`] when `inv = 1 / dh` is at hand.
+pub fn div_by_inverse(nh: f64, nl: f64, dh: f64, dl: f64, inv: f64) -> (f64, f64) {
+    let q = nh * inv;
+    let (p, pe) = two_prod(q, dh);
+    // nh - p is exact: p is within a few ulps of nh (Sterbenz).
+    fast_two_sum(q, ((nh - p) - pe + nl - q * dl) * inv)
 }
 
 /// 2^k as a double, for k in -1022..=1023 (normal powers of two only).
@@ -79,8 +78,7 @@ mod tests {
         // 1/3 = h + l to ~106 bits: 3h + 3l - 1 vanishes at double precision.
         let (p, pe) = two_prod(3.0, h);
         assert_eq!((p - 1.0) + pe + 3.0 * l, 0.0);
-        let (rh, rl) = recip(3.0, 0.0);
-        assert_eq!((rh, rl), (h, l));
+        assert_eq!(div_by_inverse(1.0, 0.0, 3.0, 0.0, 1.0 / 3.0), (h, l));
         assert_eq!(pow2(-1022), f64::MIN_POSITIVE);
         assert_eq!(pow2(1023), 2f64.powi(1023));
     }

@@ -8,7 +8,7 @@
 //! sinh, cosh overflow to infinity exactly when the rounded result passes the largest double.
 //! Shared with the wasm build (rustc 1.63).
 
-use crate::double_double::{div, fast_two_sum, pow2, recip, two_prod, two_sum};
+use crate::double_double::{div, fast_two_sum, pow2, two_prod, two_sum};
 
 /// 2^(j/32) for j in 0..32 as double-doubles: hi the nearest double, lo the nearest double to
 /// the rest. This table and the ln2/32 constants: native/tools/make_float_tables.py (mpmath).
@@ -56,28 +56,51 @@ const LN2_32_LO: f64 = 5.145609244655338e-14;
 /// Adding then subtracting it rounds a double below 2^51 to an integer (ties to even).
 const ROUND_SHIFT: f64 = 6755399441055744.0; // 1.5 * 2^52
 
-/// e^x = 2^k * (hi + lo), |hi + lo| in [0.98, 2.03], relative error below 2^-64, for
-/// |x| <= 745 (not NaN). `(hi, lo)` is normalized: |lo| <= ulp(hi) / 2.
-fn exp_dd(x: f64) -> (i32, f64, f64) {
-    // x = n ln2/32 + r, |r| <= ln2/64 (and a hair); n = 32k + j.
+/// x = n ln2/32 + (rh + rl), |rh + rl| <= ln2/64 (and a hair), for |x| <= 745.
+fn reduce(x: f64) -> (i32, f64, f64) {
     let nf = (x * INV_LN2_32 + ROUND_SHIFT) - ROUND_SHIFT;
-    let n = nf as i32;
     // x - n*HI is exact (Sterbenz); n*LO is off by at most 2^-80.
     let (rh, rl) = two_sum(x - nf * LN2_32_HI, -(nf * LN2_32_LO));
-    // e^r - 1 - r, to r^8 (the rest is below 2^-75), relative error near 2^-52.
-    let q = rh
-        * rh
-        * (0.5
-            + rh * (1.0 / 6.0
-                + rh * (1.0 / 24.0
-                    + rh * (1.0 / 120.0 + rh * (1.0 / 720.0 + rh * (1.0 / 5040.0 + rh * (1.0 / 40320.0)))))));
+    (nf as i32, rh, rl)
+}
+
+/// The even and odd parts of e^r - 1 - r to r^8 (the rest is below 2^-75), relative error
+/// near 2^-52: e^r = 1 + r + even + odd, e^-r = 1 - r + even - odd. Estrin's scheme, for
+/// shorter chains of dependent operations.
+fn exp_poly(r: f64) -> (f64, f64) {
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let even = r2 * ((0.5 + r2 * (1.0 / 24.0)) + r4 * (1.0 / 720.0 + r2 * (1.0 / 40320.0)));
+    let odd = r2 * r * ((1.0 / 6.0 + r2 * (1.0 / 120.0)) + r4 * (1.0 / 5040.0));
+    (even, odd)
+}
+
+/// 2^(n/32) e^(rh + rl) with q = e^rh - 1 - rh as `(k, hi, lo)`: 2^k (hi + lo), hi + lo in
+/// [0.98, 2.03], relative error below 2^-64, normalized (|lo| <= ulp(hi) / 2).
+fn reconstruct(n: i32, rh: f64, rl: f64, q: f64) -> (i32, f64, f64) {
     let (th, tl) = EXP2_J_32[(n & 31) as usize];
-    // 2^(j/32) e^r = (th + tl)(1 + rh + rl + q), the products th*rh exact.
+    // (th + tl)(1 + rh + rl + q), the product th*rh exact.
     let (p, pe) = two_prod(th, rh);
     let (h, e) = fast_two_sum(th, p);
     let lo = e + pe + th * (q + rl + rh * rl) + tl * (1.0 + rh);
     let (h, lo) = fast_two_sum(h, lo);
     (n >> 5, h, lo)
+}
+
+/// e^x as [`reconstruct`] gives it, for |x| <= 745 (not NaN).
+fn exp_dd(x: f64) -> (i32, f64, f64) {
+    let (n, rh, rl) = reduce(x);
+    let (even, odd) = exp_poly(rh);
+    reconstruct(n, rh, rl, even + odd)
+}
+
+/// e^x and e^-x as double-doubles, from one reduction and no division, for |x| < 700.
+fn exp_both(x: f64) -> ((f64, f64), (f64, f64)) {
+    let (n, rh, rl) = reduce(x);
+    let (even, odd) = exp_poly(rh);
+    let (k, h, l) = reconstruct(n, rh, rl, even + odd);
+    let (k_, h_, l_) = reconstruct(-n, -rh, -rl, even - odd);
+    ((h * pow2(k), l * pow2(k)), (h_ * pow2(k_), l_ * pow2(k_)))
 }
 
 /// The largest |x| whose sinh, cosh rounds to a finite double is a little below this.
@@ -100,13 +123,6 @@ fn scaled(k: i32, hi: f64, lo: f64) -> f64 {
     }
 }
 
-/// e^a and e^-a as double-doubles, for 0 <= a < EXP_ONLY_FROM.
-fn exp_pair(a: f64) -> ((f64, f64), (f64, f64)) {
-    let (k, h, l) = exp_dd(a);
-    let (eh, el) = (h * pow2(k), l * pow2(k));
-    ((eh, el), recip(eh, el))
-}
-
 /// Hyperbolic sine.
 pub fn sinh(x: f64) -> f64 {
     let a = x.abs();
@@ -125,7 +141,7 @@ pub fn sinh(x: f64) -> f64 {
         let (k, h, l) = exp_dd(a);
         scaled(k - 1, h, l)
     } else {
-        let ((eh, el), (ih, il)) = exp_pair(a);
+        let ((eh, el), (ih, il)) = exp_both(a);
         let (dh, de) = fast_two_sum(eh, -ih);
         0.5 * (dh + (de + el - il))
     };
@@ -149,7 +165,7 @@ pub fn cosh(x: f64) -> f64 {
         let (k, h, l) = exp_dd(a);
         return scaled(k - 1, h, l);
     }
-    let ((eh, el), (ih, il)) = exp_pair(a);
+    let ((eh, el), (ih, il)) = exp_both(a);
     let (sh, se) = fast_two_sum(eh, ih);
     0.5 * (sh + (se + el + il))
 }
@@ -172,14 +188,11 @@ pub fn tanh(x: f64) -> f64 {
                     + z * (62.0 / 2835.0 + z * (-1382.0 / 155925.0 + z * (21844.0 / 6081075.0)))));
         return x + x * z * p;
     }
-    if a >= TANH_ONE_FROM || a.is_nan() {
-        return if a.is_nan() {
-            x
-        } else if x < 0.0 {
-            -1.0
-        } else {
-            1.0
-        };
+    if a.is_nan() {
+        return x;
+    }
+    if a >= TANH_ONE_FROM {
+        return if x < 0.0 { -1.0 } else { 1.0 };
     }
     // (e^2a - 1) / (e^2a + 1), numerator and denominator as double-doubles.
     let (k, h, l) = exp_dd(2.0 * a);
