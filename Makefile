@@ -16,7 +16,8 @@ LIBM_VERSION = $(shell awk '/^name = "libm"/ { getline; gsub(/"/, "", $$3); prin
 LIBM_DIR = /usr/share/cargo/registry/libm-$(LIBM_VERSION)
 WASM_DIR := native/target/wasm32
 FLOAT_WASM := $(WASM_DIR)/deriva_float.wasm
-FLOAT_WASM_SRC := native/wasm/float_wasm.rs native/src/float.rs native/src/exact_sum.rs native/src/stats.rs
+FLOAT_WASM_SRC := native/wasm/float_wasm.rs native/src/float.rs native/src/exact_sum.rs native/src/stats.rs \
+                  native/src/double_double.rs native/src/hyperbolic.rs native/src/atan2.rs
 TS_PROTO_OPTS := outputServices=grpc-js,esModuleInterop=true,forceLong=bigint,importSuffix=.js,useOptionals=messages,env=node
 
 .PHONY: help setup apt npm native wasm build run test lint bench proto clean

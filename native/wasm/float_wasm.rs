@@ -1,6 +1,7 @@
-//! The deterministic float math (native/src/float.rs, exact_sum.rs, stats.rs: the very same
-//! files the addon compiles) built for wasm32-unknown-unknown by Debian's rustc, so the tests
-//! can run it under Node's WebAssembly and demand bit-for-bit agreement with the addon.
+//! The deterministic float math (native/src/float.rs and the modules it uses, exact_sum.rs,
+//! stats.rs: the very same files the addon compiles) built for wasm32-unknown-unknown by
+//! Debian's rustc, so the tests can run it under Node's WebAssembly and demand bit-for-bit
+//! agreement with the addon.
 //!
 //! Protocol, all in safe code: `prepare(n, m)` sizes the input arrays xs (n doubles) and ys (m)
 //! and the output; `xs_ptr`, `ys_ptr`, `out_ptr` give their byte addresses in linear memory,
@@ -11,10 +12,16 @@
 // The exports need `#[no_mangle]`, which this lint counts as unsafe; there is no `unsafe` here.
 #![allow(unsafe_code)]
 
+#[path = "../src/atan2.rs"]
+mod atan2;
+#[path = "../src/double_double.rs"]
+mod double_double;
 #[path = "../src/exact_sum.rs"]
 mod exact_sum;
 #[path = "../src/float.rs"]
 mod float;
+#[path = "../src/hyperbolic.rs"]
+mod hyperbolic;
 #[path = "../src/stats.rs"]
 mod stats;
 

@@ -1,8 +1,9 @@
 /**
  * Deterministic f64 math from the native addon (native/src/float.rs): results are bit-identical
- * on every platform, because every function is musl's libm ported to plain Rust, built from
- * IEEE-754 basic operations only (no fused multiply-add, no platform libm), and every NaN result
- * is the one canonical NaN, {@link CANONICAL_NAN_BITS}. Functions run a whole batch per call:
+ * on every platform, because every function is musl's libm ported to plain Rust (sinh, cosh, tanh
+ * and atan2: Deriva's own double-double versions), built from IEEE-754 basic operations only (no
+ * fused multiply-add, no platform libm), and every NaN result is the one canonical NaN,
+ * {@link CANONICAL_NAN_BITS}. Functions run a whole batch per call:
  * pass a Float64Array, get a new one back (inputs are read, never kept or modified).
  *
  * JS's own Math.sin & co are NOT deterministic across engines and platforms; a Deriva function
