@@ -1,7 +1,8 @@
 /**
  * The embedded store: one LMDB environment holding chunks (reference-counted, chunk-refs.ts),
  * value manifests, the set of leaves, recipes with their DAG edges, pins, the action cache
- * with its statistics, and refs (refs.ts). Reads are synchronous (LMDB is a memory map); writes
+ * with its statistics, refs (refs.ts), and proofs of cached outputs with the audit log
+ * (proof-log.ts). Reads are synchronous (LMDB is a memory map); writes
  * are asynchronous, batched by lmdb-js, and a write is reported done only once it is flushed to
  * disk. The same path may be opened from worker threads: lmdb-js shares the one environment
  * across threads of a process.
@@ -14,6 +15,7 @@ import { CAddr } from '../core/caddr.js';
 import { NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { releaseMappedPages } from '../native/index.js';
+import type { ProofSigner } from '../proof/node-key.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
@@ -21,6 +23,7 @@ import { decodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
 import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
+import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
 import { CACHED_BYTES, openTables, type CacheStats, type Tables } from './tables.js';
 import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
@@ -34,6 +37,8 @@ const FORMAT = 2;
 export interface StoreOptions {
   /** Chunk size for a store created now (ignored when the store exists). Power of two. */
   readonly chunkSize?: number;
+  /** Signs a proof of every output recorded (see proof-log.ts); none are recorded without. */
+  readonly signer?: ProofSigner;
 }
 
 /** What the action cache remembers about a materialized recipe. */
@@ -89,6 +94,8 @@ export class Store {
   readonly refs: RefTables;
   /** Pinned leaves and recipes (GC roots). */
   readonly pins: Pins;
+  /** Proofs of cached outputs, and the audit log of every output recorded. */
+  readonly proofs: ProofLog;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
   private readonly readCache = new LRUCache<string, CachedChunk>({
@@ -107,6 +114,7 @@ export class Store {
     this.partials = new PartialChunks(this.t.partials);
     this.pins = new Pins(this.t);
     this.refs = new RefTables(env);
+    this.proofs = new ProofLog(this.t, this.refs, options.signer);
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
 
@@ -221,11 +229,12 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** Records a computed output value (references held by its writer) and its action, atomically. */
+  /** Records a computed output value (references held by its writer), its action and proof, atomically. */
   async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number): Promise<void> {
     await this.write((del) => {
       putValueTx(this.t, addr, manifest, 'cache', 'held', del);
       putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+      this.proofs.recordTx(recipe, addr, manifest.size);
     });
     await this.env.flushed;
   }
@@ -249,6 +258,7 @@ export class Store {
       const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
       putValueTx(this.t, addr, manifest, 'cache', 'take', del);
       putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, del);
+      this.proofs.recordTx(recipe, addr, manifest.size);
       dropPartialsTx(this.t, recipe, del);
     });
     await this.env.flushed;
