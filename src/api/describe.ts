@@ -91,5 +91,6 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     cachePolicy: s.cachePolicy,
     evictions: BigInt(s.evictions),
     pins: BigInt(s.pins),
+    nodeKey: info.nodeKey ?? '',
   };
 }
