@@ -5,7 +5,7 @@
  * docs/proofs.md defines every field, the signed bytes and the hash.
  */
 import { deriveKey } from '../native/index.js';
-import { canonicalBytes } from './canonical-json.js';
+import { canonicalBytes, type CanonicalValue } from './canonical-json.js';
 
 /** Version of the record format; part of the signed bytes. */
 export const PROOF_VERSION = 1;
@@ -66,7 +66,7 @@ export function hashOfEncoded(encoded: Uint8Array): string {
 
 /** The stored form: canonical JSON of the whole record. */
 export function encodeProof(proof: ProofRecord): Buffer {
-  return canonicalBytes(proof as unknown as Parameters<typeof canonicalBytes>[0]);
+  return canonicalBytes(proof as unknown as CanonicalValue);
 }
 
 export function decodeProof(encoded: Uint8Array): ProofRecord {
