@@ -104,11 +104,11 @@ export class DerivaClient {
   /** The bytes of a value (computed if needed), in pieces of at most one chunk. */
   async *get(
     addr: string,
-    options: { offset?: number | bigint; length?: number | bigint; signal?: AbortSignal } = {},
+    options: { offset?: number | bigint; length?: number | bigint; verify?: boolean; signal?: AbortSignal } = {},
   ): AsyncGenerator<Buffer> {
     options.signal?.throwIfAborted();
     await this.connected();
-    const call = this.raw.get({ addr, offset: big(options.offset), length: big(options.length) });
+    const call = this.raw.get({ addr, offset: big(options.offset), length: big(options.length), verify: options.verify ?? false });
     const abort = (): void => call.cancel();
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
@@ -122,8 +122,16 @@ export class DerivaClient {
     }
   }
 
-  stat(addr: string, options: { compute?: boolean } = {}): Promise<pb.StatResponse> {
-    return this.unary((cb: Callback<pb.StatResponse>) => this.raw.stat({ addr, compute: options.compute ?? false }, cb));
+  /** What is known about `addr`; `compute` learns its size, `verify` (implies compute) checks it in verification mode. */
+  stat(addr: string, options: { compute?: boolean; verify?: boolean } = {}): Promise<pb.StatResponse> {
+    const req = { addr, compute: options.compute ?? false, verify: options.verify ?? false };
+    return this.unary((cb: Callback<pb.StatResponse>) => this.raw.stat(req, cb));
+  }
+
+  /** Checks every stored chunk and recipe now (at most `rate` bytes/s); the pass's report. */
+  async scrub(options: { rate?: number } = {}): Promise<pb.ScrubReport> {
+    const res = await this.unary((cb: Callback<pb.ScrubResponse>) => this.raw.scrub({ rate: big(options.rate) }, cb));
+    return res.report!;
   }
 
   resolve(addr: string): Promise<pb.ResolveResponse> {

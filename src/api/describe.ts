@@ -6,6 +6,8 @@ import { formatFunctionId } from '../core/function-id.js';
 import { paramToText } from '../core/recipe-json.js';
 import type { ComputeFunction, ParamSpec } from '../compute/function.js';
 import type { AddressInfo, Engine } from '../engine/engine.js';
+import type { ScrubReport } from '../engine/scrub.js';
+import type { NonDeterminism } from '../store/function-marks.js';
 import type * as pb from './gen/deriva.js';
 import { recipeToProto, tagParam } from './params.js';
 import type { ServerInfo } from './server-info.js';
@@ -48,7 +50,7 @@ function paramSpec(name: string, spec: ParamSpec): pb.ParamSpec {
   };
 }
 
-export function functionInfo(fn: ComputeFunction): pb.FunctionInfo {
+export function functionInfo(fn: ComputeFunction, mark?: NonDeterminism): pb.FunctionInfo {
   return {
     id: formatFunctionId(fn),
     name: fn.name,
@@ -59,13 +61,26 @@ export function functionInfo(fn: ComputeFunction): pb.FunctionInfo {
     maxInputs: fn.inputs.max,
     params: Object.entries(fn.params).map(([name, spec]) => paramSpec(name, spec)),
     usesFloat: fn.usesFloat === true,
+    nondeterministic: mark !== undefined,
+    nondeterministicRecipe: mark?.recipe,
   };
 }
 
-/** Functions sorted by name, then version, so listings are stable. */
-export function functionList(fns: readonly ComputeFunction[]): pb.ListFunctionsResponse {
+/** Functions sorted by name, then version, so listings are stable; with their non-determinism marks. */
+export function functionList(fns: readonly ComputeFunction[], marks: ReadonlyMap<string, NonDeterminism>): pb.ListFunctionsResponse {
   const sorted = [...fns].sort((a, b) => (a.name === b.name ? a.version - b.version : a.name < b.name ? -1 : 1));
-  return { functions: sorted.map(functionInfo) };
+  return { functions: sorted.map((fn) => functionInfo(fn, marks.get(formatFunctionId(fn)))) };
+}
+
+export function scrubReport(r: ScrubReport): pb.ScrubReport {
+  return {
+    objects: BigInt(r.objects),
+    ok: BigInt(r.ok),
+    corrupt: BigInt(r.corrupt),
+    bytes: BigInt(r.bytes),
+    durationMs: BigInt(Math.round(r.durationMs)),
+    quarantined: r.quarantined.map((q) => ({ ...q })),
+  };
 }
 
 export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo, now: number): pb.StatusResponse {
@@ -91,6 +106,12 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     cachePolicy: s.cachePolicy,
     evictions: BigInt(s.evictions),
     pins: BigInt(s.pins),
+    integrityEvents: BigInt(s.integrityEvents),
+    quarantined: BigInt(s.quarantined),
+    scrubCurrent: s.scrub.current && scrubReport(s.scrub.current),
+    scrubCurrentTotal: BigInt(s.scrub.current?.total ?? 0),
+    scrubLast: s.scrub.last && scrubReport(s.scrub.last),
+    scrubLastFinishedMs: BigInt(s.scrub.last?.finishedAt ?? 0),
     nodeKey: info.nodeKey ?? '',
   };
 }

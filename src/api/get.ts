@@ -57,12 +57,12 @@ class Outbox {
 }
 
 async function streamValue(engine: Engine, call: GetCall, observer: ApiObserver | undefined): Promise<void> {
-  const { addr: text, offset, length } = call.request;
+  const { addr: text, offset, length, verify } = call.request;
   const addr = engine.resolveAddress(text);
   const outbox = new Outbox(call, GET_WINDOW_BYTES);
   const from = offset === undefined ? 0 : Number(offset);
   const count = length === undefined ? Number.MAX_SAFE_INTEGER : Number(length);
-  for await (const chunk of engine.stream(addr, from, count)) {
+  for await (const chunk of engine.stream(addr, from, count, { verify })) {
     for (let at = 0; at < chunk.length; at += GET_PIECE_BYTES) {
       if (!outbox.open()) return;
       const piece = chunk.subarray(at, at + GET_PIECE_BYTES);

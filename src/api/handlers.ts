@@ -11,7 +11,7 @@ import { REF_PREFIX, checkRefName } from '../core/ref-name.js';
 import type { Engine } from '../engine/engine.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../engine/invalidation.js';
 import { unary } from './call-errors.js';
-import { dagNode, functionList, statResponse, statusResponse } from './describe.js';
+import { dagNode, functionList, scrubReport, statResponse, statusResponse } from './describe.js';
 import type * as pb from './gen/deriva.js';
 import { paramsFromProto } from './params.js';
 import { refToProto } from './refs.js';
@@ -40,7 +40,10 @@ async function gc(engine: Engine, req: pb.GcRequest): Promise<pb.GcResponse> {
 async function stat(engine: Engine, req: pb.StatRequest): Promise<pb.StatResponse> {
   const addr = engine.resolveAddress(req.addr);
   let info = engine.info(addr);
-  if (req.compute && info.size === undefined) {
+  if (req.verify) {
+    await engine.materialize(addr, { verify: true });
+    info = engine.info(addr);
+  } else if (req.compute && info.size === undefined) {
     await engine.size(addr);
     info = engine.info(addr);
   }
@@ -86,9 +89,13 @@ async function invalidate(engine: Engine, req: pb.InvalidateRequest): Promise<pb
   return { evicted: BigInt(r.evicted), depth: r.depth, policy: r.policy, pending: BigInt(r.pending) };
 }
 
+async function scrub(engine: Engine, req: pb.ScrubRequest): Promise<pb.ScrubResponse> {
+  return { report: scrubReport(await engine.scrub({ rate: req.rate === undefined ? undefined : Number(req.rate) })) };
+}
+
 type UnaryHandlers = Pick<
   pb.DerivaServer,
-  'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions' | 'pin' | 'unpin' | 'gc'
+  'putRecipe' | 'stat' | 'resolve' | 'invalidate' | 'status' | 'listFunctions' | 'pin' | 'unpin' | 'gc' | 'scrub'
 >;
 
 /** The unary part of the service implementation. */
@@ -99,9 +106,10 @@ export function unaryHandlers(engine: Engine, info: ServerInfo): UnaryHandlers {
     resolve: unary('Resolve', info, (req: pb.ResolveRequest) => resolveDag(engine, req)),
     invalidate: unary('Invalidate', info, (req: pb.InvalidateRequest) => invalidate(engine, req)),
     status: unary('Status', info, () => statusResponse(engine.status(), info, Date.now())),
-    listFunctions: unary('ListFunctions', info, () => functionList(engine.functions())),
+    listFunctions: unary('ListFunctions', info, () => functionList(engine.functions(), engine.nonDeterministic())),
     pin: unary('Pin', info, (req: pb.PinRequest) => pin(engine, req, true)),
     unpin: unary('Unpin', info, (req: pb.PinRequest) => pin(engine, req, false)),
     gc: unary('Gc', info, (req: pb.GcRequest) => gc(engine, req)),
+    scrub: unary('Scrub', info, (req: pb.ScrubRequest) => scrub(engine, req)),
   };
 }

@@ -22,7 +22,9 @@ const STATUS_OF: Readonly<Record<ErrorCode, GrpcStatus>> = {
   NOT_FOUND: GrpcStatus.NOT_FOUND,
   FUNCTION_FAILED: GrpcStatus.FAILED_PRECONDITION,
   STORE: GrpcStatus.INTERNAL,
-  INTEGRITY: GrpcStatus.INTERNAL,
+  // Stored bytes are lost or damaged: the data is unrecoverable here (a leaf), not a daemon bug.
+  INTEGRITY: GrpcStatus.DATA_LOSS,
+  NON_DETERMINISTIC: GrpcStatus.FAILED_PRECONDITION,
   FLOAT_DISABLED: GrpcStatus.FAILED_PRECONDITION,
 };
 
@@ -52,7 +54,7 @@ export function grpcStatusName(code: number): string {
 
 /** A status the server should log when sending: faults of the daemon, not of the request. */
 export function isServerFault(s: StatusObject): boolean {
-  return s.code === GrpcStatus.INTERNAL;
+  return s.code === GrpcStatus.INTERNAL || s.code === GrpcStatus.DATA_LOSS;
 }
 
 /**

@@ -11,6 +11,7 @@ import { benchIngest } from './ingest.js';
 import { benchLazy } from './lazy.js';
 import { benchMetrics } from './metrics.js';
 import { benchOpen } from './open.js';
+import { benchVerify } from './verify.js';
 import { formatResults, type BenchResult } from './result.js';
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   lazy: benchLazy,
   metrics: benchMetrics,
   cache: benchCache,
+  verify: benchVerify,
 };
 
 const only = process.argv.slice(2);

@@ -19,6 +19,7 @@ import { putCommand } from './commands/put.js';
 import { recipeCommand } from './commands/recipe.js';
 import { refCommand } from './commands/ref.js';
 import { resolveCommand } from './commands/resolve.js';
+import { scrubCommand } from './commands/scrub.js';
 import { statCommand } from './commands/stat.js';
 import { statusCommand } from './commands/status.js';
 import { globalOptions, reportFailure } from './context.js';
@@ -46,6 +47,7 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .command(statusCommand)
   .command(pathCommand)
   .command(fnCommand)
+  .command(scrubCommand)
   .command(proofCommand)
   .command(auditCommand)
   .demandCommand(1, 'say which command (see --help)')

@@ -5,19 +5,23 @@
  * ask at the same time (single-flight), and a finished result is remembered in the action cache.
  * Ref inputs are read at their current binding. A result computed while an invalidation ran
  * is returned to its callers but not remembered: its inputs may be the ones just replaced.
+ * An input whose stored output turns out corrupt is dropped and recomputed before the function
+ * runs again; a corrupt leaf input fails the computation with an integrity error.
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
-import { DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId, type FunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import { boundInputs } from './inputs.js';
+import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
+import type { ComputeResult } from './task.js';
 
 export interface Materialized {
   /** Content address of the value. */
@@ -48,6 +52,7 @@ export class Executor {
     private readonly leases: Leases,
     /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
     private readonly onRead: (addr: CAddr, fraction: number) => void,
+    private readonly integrity: Integrity,
     private readonly admit: (fn: FunctionId) => void = () => {},
   ) {}
 
@@ -152,32 +157,68 @@ export class Executor {
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;
-    const bound = boundInputs(this.store, recipe);
-    // The inputs' outputs are read by the worker: none may be evicted until it is done.
-    const release = this.leases.hold([addr, ...bound]);
-    try {
-      return await this.leases.writing(async () => {
-        const inputs = await Promise.all(bound.map((input) => this.resolveInput(addr, input)));
-        for (const input of bound) if (!this.store.isLeaf(input)) this.onRead(input, 1);
-        this.computations++;
-        const started = performance.now();
-        const task = { storeDir: this.store.dir, recipe: addr.hex, fn: recipe.fn, params: plainParams(recipe), inputs: inputs.map((m) => m.content.hex) };
-        const result = await this.pool.run(task).catch((err: unknown) => {
-          throw failure(addr, recipe, err);
+    const started = performance.now();
+    // The worker records the output and its action in one transaction.
+    const result = await this.run(addr, recipe, true);
+    const content = CAddr.fromHex(result.content);
+    // If an invalidation began meanwhile, its inputs may be the ones just replaced: take the
+    // action back (the value stays for this caller until garbage collection) before anyone
+    // else can hit it.
+    if (!this.canKeep(epoch)) await this.store.disownOutput(addr, content);
+    this.store.refresh(); // see the output and action entry the worker committed
+    const seconds = (performance.now() - started) / 1000;
+    this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: result.size });
+    return { content, size: result.size };
+  }
+
+  /**
+   * Runs the function over its resolved inputs, rebuilding any input found corrupt. With
+   * `record`, the worker records the output as `addr`'s action; without, only as a value.
+   */
+  private async run(addr: CAddr, recipe: Recipe, record: boolean): Promise<ComputeResult> {
+    for (let attempt = 0; ; attempt++) {
+      const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
+      // The inputs' outputs are read by the worker: none may be evicted until it is done.
+      const release = this.leases.hold([addr, ...bound]);
+      try {
+        return await this.leases.writing(async () => {
+          const inputs = await Promise.all(bound.map((input) => this.resolveInput(addr, input)));
+          for (const input of bound) if (!this.store.isLeaf(input)) this.onRead(input, 1);
+          this.computations++;
+          const task = {
+            storeDir: this.store.dir,
+            verifyReads: this.store.verifyReads,
+            recipe: record ? addr.hex : undefined,
+            fn: recipe.fn,
+            params: plainParams(recipe),
+            inputs: inputs.map((m) => m.content.hex),
+          };
+          return await this.pool.run(task).catch((err: unknown) => {
+            throw err instanceof CorruptChunkError ? err : failure(addr, recipe, err);
+          });
         });
-        const content = CAddr.fromHex(result.content);
-        // The worker recorded the output and its action in one transaction. If an invalidation
-        // began meanwhile, its inputs may be the ones just replaced: take the action back (the
-        // value stays for this caller until garbage collection) before anyone else can hit it.
-        if (!this.canKeep(epoch)) await this.store.disownOutput(addr, content);
-        this.store.refresh(); // see the output and action entry the worker committed
-        const seconds = (performance.now() - started) / 1000;
-        this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: result.size });
-        return { content, size: result.size };
-      });
-    } finally {
-      release();
+      } catch (err) {
+        if (!(err instanceof CorruptChunkError)) throw err;
+        let rebuilt = false;
+        for (const input of bound) rebuilt = (await this.integrity.repair(input, err)) || rebuilt;
+        if (!rebuilt || attempt >= MAX_REPAIRS) throw err;
+      } finally {
+        release();
+      }
     }
+  }
+
+  /**
+   * Runs the function of recipe `addr` once more over its (already materialized) inputs and
+   * stores that output too: verification mode compares it with the first. A whole run leaves
+   * the action cache alone; a streaming run records its output as every stream run does.
+   */
+  async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
+    const fn = this.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
+    const result = await this.run(addr, recipe, false);
+    this.store.refresh();
+    return { content: CAddr.fromHex(result.content), size: result.size };
   }
 
   private async resolveInput(parent: CAddr, input: CAddr): Promise<Materialized> {

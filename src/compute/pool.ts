@@ -5,7 +5,8 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, StreamTask } from './task.js';
+import { CorruptChunkError } from '../core/errors.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, CorruptResult, StreamTask } from './task.js';
 
 /**
  * Streaming runs share their threads: a run spends most of its life waiting for a reader to
@@ -25,7 +26,7 @@ export interface PoolOptions {
 }
 
 export class ComputePool {
-  private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | Uint8Array>;
+  private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | CorruptResult | Uint8Array>;
   private readonly streams: Piscina<StreamTask, void>;
 
   constructor(options: PoolOptions = {}) {
@@ -53,14 +54,14 @@ export class ComputePool {
     return this.streams.run(task, { transferList: [task.port] });
   }
 
-  /** Computes and stores a recipe's whole output. */
-  run(task: ComputeTask): Promise<ComputeResult> {
-    return this.piscina.run(task) as Promise<ComputeResult>;
+  /** Computes and stores a recipe's whole output; a {@link CorruptChunkError} if an input chunk is corrupt. */
+  async run(task: ComputeTask): Promise<ComputeResult> {
+    return unlessCorrupt((await this.piscina.run(task)) as ComputeResult | CorruptResult);
   }
 
   /** Records a chunkwise output, all of whose chunks are stored, as one value. */
-  assemble(task: AssembleTask): Promise<ComputeResult> {
-    return this.piscina.run(task, { name: 'assemble' }) as Promise<ComputeResult>;
+  async assemble(task: AssembleTask): Promise<ComputeResult> {
+    return unlessCorrupt((await this.piscina.run(task, { name: 'assemble' })) as ComputeResult | CorruptResult);
   }
 
   /** Computes one chunk of a chunkwise output (not stored); input and output are transferred. */
@@ -80,4 +81,9 @@ export class ComputePool {
   async close(): Promise<void> {
     await Promise.all([this.piscina.close(), this.streams.close()]);
   }
+}
+
+function unlessCorrupt(result: ComputeResult | CorruptResult): ComputeResult {
+  if ('corrupt' in result) throw new CorruptChunkError(result.corrupt, result.message);
+  return result;
 }

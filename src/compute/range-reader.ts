@@ -13,6 +13,9 @@
  * Once every chunk of a chunkwise output is computed, the chunks are recorded as one value in
  * the action cache (promoted), exactly as if the output had been materialized whole.
  *
+ * A stored chunk found corrupt is handled by {@link Integrity.repair}: a computed output (whole
+ * or partial) holding it is dropped and the read retried, which recomputes it; a leaf's fails.
+ *
  * Sizes of chunkwise and structural outputs follow from their inputs' sizes, so they are known
  * without computing anything. Decoded recipes are keyed by an immutable address and are stale
  * only once garbage collection deletes them ({@link RangeReader.forgetDeleted}); sizes and
@@ -37,6 +40,7 @@ import { readInto } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
+import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
@@ -91,6 +95,7 @@ export class RangeReader {
     private readonly onRead: (addr: CAddr, fraction: number) => void,
     /** Called once a computed chunk is stored (the cache grew after its read returned). */
     private readonly onStored: () => Promise<void>,
+    private readonly integrity: Integrity,
   ) {}
 
   /** Forgets what is cached about addresses garbage collection deleted. */
@@ -152,6 +157,17 @@ export class RangeReader {
 
   /** Fills `target` from `offset` on with the value's bytes; returns the count (short at the end). */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.readOnce(addr, offset, target);
+      } catch (err) {
+        // Rebuilt (the output was dropped): read again, which recomputes. Otherwise rethrow.
+        if (attempt >= MAX_REPAIRS || !(await this.integrity.repair(addr, err))) throw err;
+      }
+    }
+  }
+
+  private async readOnce(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
     if (this.store.isLeaf(addr)) return readInto(this.store, this.manifest(addr), offset, target);
     const release = this.leases.hold([addr]);
     try {
@@ -328,7 +344,7 @@ export class RangeReader {
         const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
-        const out = await this.pool.assemble({ storeDir: this.store.dir, recipe: addr.hex, chunks, size });
+        const out = await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, chunks, size });
         // Recorded as value and action in one transaction; taken back if an invalidation began
         // meanwhile (the value stays for whoever reads it now, until garbage collection).
         if (!this.executor.canKeep(epoch)) await this.store.disownOutput(addr, CAddr.fromHex(out.content));

@@ -91,6 +91,15 @@ export class StreamRuns {
     await Promise.allSettled([...this.live].map((r) => r.output));
   }
 
+  /**
+   * A second run of `addr`, independent of the shared one and of its readers, drained to the
+   * end: verification mode compares its output with the first. It records its output as any
+   * run does; verification keeps the entry when both agree and drops it when they do not.
+   */
+  rerun(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized> {
+    return this.track(this.create(addr, recipe, fn)).drain();
+  }
+
   /** Abandons every run (readers get an error) and waits for them to end. */
   async close(): Promise<void> {
     const runs = [...this.live]; // forgotten runs may still be serving their readers
@@ -98,25 +107,36 @@ export class StreamRuns {
     await Promise.allSettled(runs.map((r) => r.output));
   }
 
-  private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
-    const existing = this.runs.get(addr.hex);
-    if (existing?.open) return existing;
+  private create(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
     const mark = this.ctx.invalidations();
     const input = this.ctx.inputOf(recipe);
     const params = plainParams(recipe);
     const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
-    const run = new StreamRun(addr, recipe, maxSize, {
+    return new StreamRun(addr, recipe, maxSize, {
       store: this.ctx.store,
       pool: this.ctx.pool,
       idleMs: this.ctx.idleMs,
       readInput: (offset, target) => this.ctx.readInto(input, offset, target),
       keep: () => this.ctx.canKeep(mark),
     });
-    this.runs.set(addr.hex, run);
+  }
+
+  /** Counts a run as live, and as a write in flight (garbage collection asks), until it ends. */
+  private track(run: StreamRun): StreamRun {
     this.live.add(run);
     this.runsStarted++;
-    const started = performance.now();
     void this.ctx.leases.writing(() => run.ended);
+    void run.ended.then(() => this.live.delete(run));
+    return run;
+  }
+
+  private run(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
+    const existing = this.runs.get(addr.hex);
+    if (existing?.open) return existing;
+    const run = this.create(addr, recipe, fn);
+    this.runs.set(addr.hex, run);
+    this.track(run);
+    const started = performance.now();
     run.output
       .then(
         (out) => {
@@ -130,7 +150,6 @@ export class StreamRuns {
       )
       .finally(() => {
         if (this.runs.get(addr.hex) === run) this.runs.delete(addr.hex);
-        this.live.delete(run);
       })
       .catch(() => {});
     return run;

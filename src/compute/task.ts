@@ -5,11 +5,20 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PlainParam } from '../core/recipe.js';
 
-export interface ComputeTask {
+/** Where a task reads stored values. */
+export interface StoreRef {
   /** Store directory; each worker opens (once) the same LMDB environment. */
   readonly storeDir: string;
-  /** The recipe (hex) whose output this is: the worker records its action entry. */
-  readonly recipe: string;
+  /** Check every chunk read against its address (the daemon's `--verify-reads`). */
+  readonly verifyReads: boolean;
+}
+
+export interface ComputeTask extends StoreRef {
+  /**
+   * The recipe (hex) whose output this is: the worker records the output and its action entry
+   * in one transaction. Absent for a verification rerun, which records the value only.
+   */
+  readonly recipe?: string;
   readonly fn: { readonly name: string; readonly version: number };
   readonly params: ReadonlyMap<string, PlainParam>;
   /** Content addresses (hex) of the inputs, in recipe order. */
@@ -28,8 +37,7 @@ export interface ChunkTask {
 }
 
 /** A chunkwise output whose chunks are all computed, to be recorded as one value. */
-export interface AssembleTask {
-  readonly storeDir: string;
+export interface AssembleTask extends StoreRef {
   /** The recipe (hex) whose partial chunks these are. */
   readonly recipe: string;
   /** Chunk addresses (hex), in order. */
@@ -74,3 +82,13 @@ export type StreamOutput =
   | { readonly type: 'consumed'; readonly done: boolean }
   /** After 'end': every chunk is sent; the whole output's address (hex), size, compute time. */
   | { readonly type: 'final'; readonly content: string; readonly size: number; readonly cpuMs: number };
+
+/**
+ * A task's answer when it met a corrupt chunk: errors lose their class crossing the thread
+ * boundary, so the worker says so in data and the pool throws the typed error again.
+ */
+export interface CorruptResult {
+  /** The corrupt chunk's address (hex). */
+  readonly corrupt: string;
+  readonly message: string;
+}

@@ -5,49 +5,67 @@
 import type { KeyObject } from 'node:crypto';
 import { Piscina, workerData } from 'piscina';
 import { CAddr } from '../core/caddr.js';
-import { NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, NotFoundError } from '../core/errors.js';
 import { Hasher } from '../native/index.js';
 import { NodeKey } from '../proof/node-key.js';
 import { Store } from '../store/store.js';
-import { builtins } from './builtins/index.js';
+import { allFunctions } from './builtins/index.js';
 import { FunctionRegistry } from './registry.js';
 import { runFunction } from './run-function.js';
 import { runStream } from './stream-task.js';
-import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, StreamTask } from './task.js';
+import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, CorruptResult, StoreRef, StreamTask } from './task.js';
 
-const registry = new FunctionRegistry(builtins);
+const registry = new FunctionRegistry(allFunctions());
 const stores = new Map<string, Store>();
 /** Signs the proofs of the outputs this worker records (see pool.ts). */
 const nodeKey = (workerData as { nodeKey?: KeyObject } | undefined)?.nodeKey;
 const signer = nodeKey && new NodeKey(nodeKey);
 
-/** The worker's store for `dir`, its snapshot moved to what the main thread just committed. */
-function storeAt(dir: string): Store {
-  let store = stores.get(dir);
+/** The worker's store for `ref`, its snapshot moved to what the main thread just committed. */
+function storeAt(ref: StoreRef): Store {
+  let store = stores.get(ref.storeDir);
   if (!store) {
-    store = Store.open(dir, { signer });
-    stores.set(dir, store);
+    store = Store.open(ref.storeDir, { signer });
+    stores.set(ref.storeDir, store);
   }
+  store.verifyReads = ref.verifyReads;
   store.refresh();
   return store;
+}
+
+/** Runs a task, answering a corrupt chunk with data the main thread turns back into the error. */
+async function reportingCorruption(run: () => Promise<ComputeResult>): Promise<ComputeResult | CorruptResult> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof CorruptChunkError) return { corrupt: err.chunk, message: err.message };
+    throw err;
+  }
 }
 
 /**
  * Computes a recipe's whole output from its stored inputs and stores it, recording the output
  * and the recipe's action entry in one transaction (so there is never an output no action
- * names, which eviction or GC could take for garbage).
+ * names, which eviction or GC could take for garbage). A verification rerun (no `recipe`)
+ * records the value only.
  */
-export default async function compute(task: ComputeTask): Promise<ComputeResult> {
-  const store = storeAt(task.storeDir);
+export default function compute(task: ComputeTask): Promise<ComputeResult | CorruptResult> {
+  return reportingCorruption(() => computeWhole(task));
+}
+
+async function computeWhole(task: ComputeTask): Promise<ComputeResult> {
+  const store = storeAt(task);
   const inputs = task.inputs.map((hex) => {
     const manifest = store.getManifest(CAddr.fromHex(hex));
     if (!manifest) throw new NotFoundError(`input value ${hex} is not stored`);
     return manifest;
   });
   const started = performance.now();
-  const recipe = CAddr.fromHex(task.recipe);
+  const recipe = task.recipe === undefined ? undefined : CAddr.fromHex(task.recipe);
   const written = await runFunction(store, registry.get(task.fn), task.params, inputs, (v) =>
-    store.putOutput(recipe, v.addr, v.manifest, performance.now() - started),
+    recipe
+      ? store.putOutput(recipe, v.addr, v.manifest, performance.now() - started)
+      : store.putValue(v.addr, v.manifest, 'cache', 'held'),
   );
   return { content: written.addr.hex, size: written.manifest.size };
 }
@@ -56,8 +74,12 @@ export default async function compute(task: ComputeTask): Promise<ComputeResult>
  * Records a recipe's partial chunks, all computed, as one value and action (hashing them all
  * for its content address).
  */
-export async function assemble(task: AssembleTask): Promise<ComputeResult> {
-  const store = storeAt(task.storeDir);
+export function assemble(task: AssembleTask): Promise<ComputeResult | CorruptResult> {
+  return reportingCorruption(() => assembleChunks(task));
+}
+
+async function assembleChunks(task: AssembleTask): Promise<ComputeResult> {
+  const store = storeAt(task);
   const hasher = new Hasher();
   const chunks = task.chunks.map((hex) => Buffer.from(hex, 'hex'));
   for (const chunk of chunks) hasher.update(store.getChunk(chunk));

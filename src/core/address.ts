@@ -22,5 +22,10 @@ export function leafAddress(bytes: Uint8Array): CAddr {
 
 /** Address of a recipe: BLAKE3 derive-key(RECIPE_CONTEXT) of its canonical DCF v1 encoding. */
 export function recipeAddress(recipe: Recipe): CAddr {
-  return CAddr.fromBytes(deriveKey(RECIPE_CONTEXT, encodeRecipe(recipe)));
+  return recipeAddressOfDcf(encodeRecipe(recipe));
+}
+
+/** Address of a recipe from its DCF v1 bytes as stored: how stored recipes are verified. */
+export function recipeAddressOfDcf(dcf: Uint8Array): CAddr {
+  return CAddr.fromBytes(deriveKey(RECIPE_CONTEXT, dcf));
 }

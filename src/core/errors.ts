@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'STORE'
   | 'INTEGRITY'
   | 'INVALID_REF'
-  | 'FLOAT_DISABLED';
+  | 'FLOAT_DISABLED'
+  | 'NON_DETERMINISTIC';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -98,4 +99,36 @@ export class InvalidRefError extends DerivaError {
 /** A function that uses floating point, under the float policy `disabled`. */
 export class FloatDisabledError extends DerivaError {
   readonly code = 'FLOAT_DISABLED';
+}
+
+/**
+ * A stored chunk whose bytes do not hash to its address (or that was quarantined for that
+ * reason). Readers that can rebuild the chunk (a computed output) catch it and recompute.
+ */
+export class CorruptChunkError extends IntegrityError {
+  constructor(
+    /** The chunk's address, hex. */
+    readonly chunk: string,
+    message = `chunk ${chunk} is corrupt (its bytes do not hash to its address)`,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A stored recipe whose DCF bytes do not hash to its address. Nothing can rebuild it (it is
+ * what a user wrote): reads of it fail, and it is quarantined.
+ */
+export class CorruptRecipeError extends IntegrityError {
+  constructor(
+    /** The recipe's address, hex. */
+    readonly recipe: string,
+  ) {
+    super(`recipe ${recipe} is corrupt (its bytes do not hash to its address)`);
+  }
+}
+
+/** Verification mode computed a recipe twice and got different bytes: its function is not pure. */
+export class NonDeterministicError extends DerivaError {
+  readonly code = 'NON_DETERMINISTIC';
 }

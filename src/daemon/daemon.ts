@@ -41,6 +41,13 @@ export interface DaemonOptions {
   /** Disk budget of cached outputs in bytes (default: unbounded). */
   readonly cacheSize?: number;
   readonly cachePolicy?: PolicyName;
+  /** Check chunks and recipes read against their address (default true). */
+  readonly verifyReads?: boolean;
+  /** Verification mode for every read (default false). */
+  readonly verify?: boolean;
+  /** Background scrub every this many ms (default: none), reading at most `scrubRate` bytes/s. */
+  readonly scrubIntervalMs?: number;
+  readonly scrubRate?: number;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -79,6 +86,11 @@ export class Daemon {
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
         cacheSize: options.cacheSize,
         cachePolicy: options.cachePolicy,
+        verifyReads: options.verifyReads,
+        verify: options.verify,
+        scrubIntervalMs: options.scrubIntervalMs,
+        scrubRate: options.scrubRate,
+        logger: log,
         nodeKey,
       });
       undo.unshift(() => engine.close());
@@ -97,7 +109,9 @@ export class Daemon {
       const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
       if (metrics) undo.unshift(() => metrics.close());
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
-      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url };
+      const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options;
+      const checks = { verifyReads, verify, scrubIntervalMs, scrubRate };
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url, checks };
       log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {

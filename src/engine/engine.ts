@@ -11,11 +11,12 @@ import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
 import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../core/recipe.js';
 import { checkRefName } from '../core/ref-name.js';
-import { builtins } from '../compute/builtins/index.js';
+import { allFunctions } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
+import { Integrity, type IntegrityLogger } from '../compute/integrity.js';
 import { Leases } from '../compute/leases.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
@@ -24,6 +25,7 @@ import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { ChainNode } from '../proof/chain.js';
 import type { NodeKey } from '../proof/node-key.js';
+import type { NonDeterminism } from '../store/function-marks.js';
 import type { AuditEntry, AuditQuery } from '../store/proof-log.js';
 import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
@@ -37,6 +39,8 @@ import { Collector, type GcOptions } from './collector.js';
 import { proofChain } from './proof-chain.js';
 import { canonicalRecipe } from './recipe-check.js';
 import { bindWithCascade, type RefSet } from './ref-binding.js';
+import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
+import { Verifier } from './verify.js';
 
 export type { Invalidation, InvalidationPolicy } from './invalidation.js';
 export type { RefBinding } from '../store/refs.js';
@@ -63,6 +67,16 @@ export interface EngineOptions {
   readonly cacheSize?: number;
   /** Which cached outputs go first when over budget (default gdsf). */
   readonly cachePolicy?: PolicyName;
+  /** Check every chunk and recipe read against its address (default true). */
+  readonly verifyReads?: boolean;
+  /** Verification mode for every read: compute each recipe twice and compare (default false). */
+  readonly verify?: boolean;
+  /** Scrub the whole store every this many milliseconds, in the background (default: never). */
+  readonly scrubIntervalMs?: number;
+  /** Bytes per second the background scrubber reads at most (default: unlimited). */
+  readonly scrubRate?: number;
+  /** Where integrity events and background scrub failures are logged (a pino logger fits). */
+  readonly logger?: IntegrityLogger;
   /** Signs a proof of every output recorded (docs/proofs.md); without it none are recorded. */
   readonly nodeKey?: NodeKey;
 }
@@ -70,6 +84,12 @@ export interface EngineOptions {
 /** Whether a put or a recipe becomes a GC root (default: it does). */
 export interface PinOption {
   readonly pin?: boolean;
+}
+
+/** Per-read options. */
+export interface ReadOptions {
+  /** Verification mode for this read (always on when the engine was opened with `verify`). */
+  readonly verify?: boolean;
 }
 
 /**
@@ -124,10 +144,18 @@ export type EngineStatus = {
   readonly cacheBudget: number | undefined;
   readonly cachePolicy: string;
   readonly evictions: number;
+  /** Corrupt chunks and recipes found since start (by reads or scrubs). */
+  readonly integrityEvents: number;
+  /** Objects in quarantine. */
+  readonly quarantined: number;
+  readonly scrub: ScrubProgress;
 } & ReturnType<Store['stats']>;
 
+const silentLog: IntegrityLogger = { warn() {}, error() {} };
+
 export class Engine {
-  readonly registry = new FunctionRegistry(builtins);
+  readonly registry = new FunctionRegistry(allFunctions());
+  private readonly integrity: Integrity;
   private readonly executor: Executor;
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
@@ -137,11 +165,13 @@ export class Engine {
   private readonly leases = new Leases();
   private readonly cache: CacheBudget;
   private readonly collector: Collector;
+  private readonly verifier: Verifier;
+  private readonly scrubber: Scrubber;
 
   private constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
-    options: EngineOptions,
+    private readonly options: EngineOptions,
     /** Where the engine and the parts it builds report what they do (see src/metrics). */
     readonly observer: EngineObserver,
     /** The default invalidation policy. */
@@ -151,6 +181,9 @@ export class Engine {
   ) {
     this.cache = new CacheBudget(store, this.leases, options.cacheSize, evictionPolicy(options.cachePolicy ?? 'gdsf'), observer);
     const onRead = (addr: CAddr, fraction: number) => this.cache.recordRead(addr, fraction);
+    const log = options.logger ?? silentLog;
+    this.integrity = new Integrity(store, log, observer);
+    store.onCorruptRecipe = (addr) => this.integrity.recipeCorrupt(addr);
     this.streams = new StreamRuns({
       store,
       pool,
@@ -169,9 +202,9 @@ export class Engine {
       canKeep: (mark) => this.executor.canKeep(mark),
     });
     const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, admit);
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, admit);
     const enforce = () => this.cache.enforce();
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce);
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity);
     this.collector = new Collector(store, this.leases, (addrs) => {
       this.ranges.forgetDeleted(addrs.map((a) => a.hex));
       this.executor.forgetFailures(addrs);
@@ -181,10 +214,13 @@ export class Engine {
       dependents: (a) => this.store.dependents(a),
       isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
     };
+    this.verifier = new Verifier(store, this.registry, this.executor);
+    this.scrubber = new Scrubber(store, this.integrity, log);
+    if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
 
   static open(options: EngineOptions): Engine {
-    const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, signer: options.nodeKey });
+    const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads, signer: options.nodeKey });
     const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey });
     return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
@@ -379,16 +415,25 @@ export class Engine {
   }
 
   /** The stored value behind `addr`, computing a recipe's output (and its inputs') if needed. */
-  async materialize(addr: CAddr): Promise<Materialized> {
+  async materialize(addr: CAddr, options: ReadOptions = {}): Promise<Materialized> {
+    await this.verified(addr, options);
     const done = await this.executor.resolve(addr);
     await this.cache.enforce();
     return done;
   }
 
+  /**
+   * Runs verification mode over `addr` when asked for (or on for every read): each recipe
+   * below it computed twice and compared; a {@link NonDeterministicError} if they differ.
+   */
+  async verified(addr: CAddr, options: ReadOptions = {}): Promise<void> {
+    if (options.verify || this.options.verify) await this.verifier.verify(addr);
+  }
+
   /** Bytes [offset, offset+length) of the value at `addr` (clamped to its end). */
-  async read(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
+  async read(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER, options: ReadOptions = {}): Promise<Buffer> {
     const pieces: Buffer[] = [];
-    for await (const piece of this.stream(addr, offset, length)) pieces.push(piece);
+    for await (const piece of this.stream(addr, offset, length, options)) pieces.push(piece);
     return Buffer.concat(pieces);
   }
 
@@ -398,6 +443,7 @@ export class Engine {
    * bytes go straight into the kernel's buffer.
    */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
+    if (this.options.verify) await this.verifier.verify(addr);
     const n = await this.ranges.readInto(addr, offset, target);
     // A read that computed something may have pushed the cache over its budget.
     await this.cache.enforce();
@@ -408,7 +454,8 @@ export class Engine {
    * The value at `addr` as a sequence of chunk-sized pieces, for streaming to a client. A
    * streaming output yields its first pieces while the rest is still being computed.
    */
-  async *stream(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER): AsyncGenerator<Buffer> {
+  async *stream(addr: CAddr, offset = 0, length = Number.MAX_SAFE_INTEGER, options: ReadOptions = {}): AsyncGenerator<Buffer> {
+    await this.verified(addr, options);
     const end = Math.min(await this.sizeBound(addr), Math.max(0, offset) + Math.max(0, length));
     const cs = this.chunkSize;
     for (let at = Math.max(0, offset); at < end; at += cs - (at % cs)) {
@@ -441,13 +488,24 @@ export class Engine {
 
   /**
    * Settles once computed chunks still being stored are stored, streaming runs in progress have
-   * ended, and the cache is back within its budget (a read may return before what it computed
-   * is stored).
+   * ended, recipes found corrupt are quarantined, and the cache is back within its budget (a
+   * read may return before what it computed is stored).
    */
   async settled(): Promise<void> {
     await this.streams.settled();
     await this.ranges.settled();
+    await this.integrity.settled();
     await this.cache.enforce();
+  }
+
+  /** Functions verification mode found non-deterministic (persisted), by `name@version`. */
+  nonDeterministic(): Map<string, NonDeterminism> {
+    return this.store.functionMarks.all();
+  }
+
+  /** Checks every stored chunk and recipe now, quarantining what is corrupt. */
+  scrub(options: ScrubOptions = {}): Promise<ScrubReport> {
+    return this.scrubber.run(options);
   }
 
   /** Counters for status reporting and tests. */
@@ -461,15 +519,20 @@ export class Engine {
       cacheBudget: this.cache.budget,
       cachePolicy: this.cache.policy.name,
       evictions: this.cache.evictions,
+      integrityEvents: this.integrity.events,
+      quarantined: this.store.quarantine.count(),
+      scrub: this.scrubber.progress(),
       ...this.store.stats(),
     };
   }
 
-  /** Finishes queued work (deferred invalidations too), stops the workers, closes the store. */
+  /** Stops scrubbing, finishes queued work (deferred invalidations too), stops the workers, closes the store. */
   async close(): Promise<void> {
+    await this.scrubber.stop();
     await this.deferred.flush();
     await this.streams.close();
     await this.ranges.settled();
+    await this.integrity.settled();
     await this.cache.close();
     await this.pool.close();
     await this.store.flushed();
@@ -500,6 +563,7 @@ export class Engine {
     this.executor.forgetFailures(done.visited);
     this.ranges.forget(done.visited);
     this.streams.forget(done.visited);
+    this.verifier.forget(done.visited);
     this.changes.touch(done.visited);
     return done;
   }

@@ -43,6 +43,7 @@ const byCode: Record<ErrorCode, ErrnoName> = {
   FUNCTION_FAILED: 'EIO',
   STORE: 'EIO',
   INTEGRITY: 'EIO',
+  NON_DETERMINISTIC: 'EIO',
   DECODE: 'EIO',
   BAD_PARAM: 'EINVAL',
   INPUT_COUNT: 'EINVAL',

@@ -58,18 +58,13 @@ export function addCachedBytes(t: Tables, delta: number): void {
 
 /**
  * Changes a chunk's reference counts. Taking a reference on a chunk not stored needs its
- * `bytes` (which are then stored); the last reference dropped deletes the chunk.
+ * `bytes` (which are then stored); the last reference dropped deletes the chunk. A writer's
+ * bytes also store again a chunk that has references but no bytes: one quarantined as
+ * corrupt, so putting or recomputing a value heals it.
  */
 export function adjustRefs(t: Tables, chunk: Buffer, dLeaf: number, dCache: number, del: Deletions, bytes?: Uint8Array): void {
-  let before = readRefs(t, chunk);
-  if (!before) {
-    const stored = t.chunks.getBinaryFast(chunk);
-    if (stored === undefined && bytes === undefined) {
-      throw new StoreError(`chunk ${chunk.toString('hex')} is missing`);
-    }
-    if (stored === undefined) void t.chunks.put(chunk, Buffer.from(bytes!.buffer, bytes!.byteOffset, bytes!.byteLength));
-    before = { leaf: 0, cache: 0, size: stored?.length ?? bytes!.length };
-  }
+  if (bytes && !t.chunks.doesExist(chunk)) void t.chunks.put(chunk, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const before = readRefs(t, chunk) ?? unreferenced(t, chunk, bytes);
   const after = { leaf: before.leaf + dLeaf, cache: before.cache + dCache, size: before.size };
   if (after.leaf < 0 || after.cache < 0) {
     throw new StoreError(`chunk ${chunk.toString('hex')}: reference count would go negative`);
@@ -81,6 +76,13 @@ export function adjustRefs(t: Tables, chunk: Buffer, dLeaf: number, dCache: numb
   del.chunks++;
   del.bytes += after.size;
   del.chunkAddrs.push(chunk);
+}
+
+/** The counts of a chunk no reference holds yet (its bytes must be stored, or be given). */
+function unreferenced(t: Tables, chunk: Buffer, bytes: Uint8Array | undefined): RefRecord {
+  const size = bytes?.length ?? t.chunks.getBinaryFast(chunk)?.length;
+  if (size === undefined) throw new StoreError(`chunk ${chunk.toString('hex')} is missing`);
+  return { leaf: 0, cache: 0, size };
 }
 
 /** Takes (`sign` 1) or drops (-1) one reference of `kind` per manifest entry. */

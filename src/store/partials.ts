@@ -22,6 +22,12 @@ export class PartialChunks {
     for (const _ of this.db.getKeys(partialRange(recipe))) n++;
     return n;
   }
+
+  /** Whether any computed chunk of `recipe`'s output is the chunk `addr`. */
+  includes(recipe: CAddr, addr: Buffer): boolean {
+    for (const { value } of this.db.getRange(partialRange(recipe))) if (value.equals(addr)) return true;
+    return false;
+  }
 }
 
 export function partialKey(recipe: CAddr, index: number): Buffer {

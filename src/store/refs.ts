@@ -109,6 +109,14 @@ export class RefTables {
     void this.deps.remove(Buffer.from(name, 'latin1'), recipe);
   }
 
+  /**
+   * Removes `recipe` from the dependents of every ref (a recipe leaving the store, when its
+   * bytes cannot be decoded to tell which refs it names). Call inside a store transaction.
+   */
+  dropDependent(recipe: CAddr): void {
+    for (const name of [...this.deps.getKeys()]) void this.deps.remove(name, recipe.bytes);
+  }
+
   /** Records that `recipe` names ref `name`. Call inside a store transaction. */
   addDependent(name: string, recipe: CAddr): void {
     void this.deps.put(Buffer.from(name, 'latin1'), recipe.bytes);

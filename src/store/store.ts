@@ -11,21 +11,24 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
+import { recipeAddressOfDcf } from '../core/address.js';
 import { CAddr } from '../core/caddr.js';
-import { NotFoundError, StoreError } from '../core/errors.js';
+import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
-import { releaseMappedPages } from '../native/index.js';
+import { hash, releaseMappedPages } from '../native/index.js';
 import type { ProofSigner } from '../proof/node-key.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
+import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
 import { decodeManifest, type Manifest } from './manifest.js';
 import { PartialChunks } from './partials.js';
+import { Quarantine, type QuarantineEntry } from './quarantine.js';
 import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
-import { CACHED_BYTES, openTables, type CacheStats, type Tables } from './tables.js';
+import { CACHED_BYTES, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
 import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
@@ -37,6 +40,8 @@ const FORMAT = 2;
 export interface StoreOptions {
   /** Chunk size for a store created now (ignored when the store exists). Power of two. */
   readonly chunkSize?: number;
+  /** Check every chunk and recipe read from LMDB against its address (default true). */
+  readonly verifyReads?: boolean;
   /** Signs a proof of every output recorded (see proof-log.ts); none are recorded without. */
   readonly signer?: ProofSigner;
 }
@@ -87,6 +92,18 @@ interface CachedChunk {
 
 export class Store {
   readonly chunkSize: number;
+  /**
+   * Whether reads check bytes against their address. A chunk is hashed once, when it enters
+   * memory from LMDB (the read cache holds only verified chunks); a recipe on every read (it
+   * is small). Settable, so a pool worker's store follows the daemon's setting per task.
+   */
+  verifyReads: boolean;
+  /** Corrupt chunks and recipes, moved out of the live tables. */
+  readonly quarantine: Quarantine;
+  /** Told of each recipe a read found corrupt (the engine quarantines it). */
+  onCorruptRecipe?: (addr: CAddr) => void;
+  /** Functions verification mode caught giving different outputs for the same recipe. */
+  readonly functionMarks: FunctionMarks;
   private readonly t: Tables;
   /** Chunks of outputs computed one at a time by range reads. */
   readonly partials: PartialChunks;
@@ -114,6 +131,10 @@ export class Store {
     this.partials = new PartialChunks(this.t.partials);
     this.pins = new Pins(this.t);
     this.refs = new RefTables(env);
+    const quarantined = env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' });
+    this.quarantine = new Quarantine(quarantined, this.t, this.refs);
+    this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
+    this.verifyReads = options.verifyReads ?? true;
     this.proofs = new ProofLog(this.t, this.refs, options.signer);
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
@@ -173,12 +194,69 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** A copy of the chunk's bytes. Throws if the chunk is missing (a manifest names it). */
+  /**
+   * A copy of the chunk's bytes, verified. Throws if the chunk is missing (a manifest names
+   * it), and a {@link CorruptChunkError} if it is corrupt or was quarantined.
+   */
   getChunk(addr: Buffer): Buffer {
     const bytes = this.t.chunks.getBinary(addr);
-    if (bytes === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+    if (bytes === undefined) throw this.missingChunk(addr);
     this.throughMap(bytes.length);
+    this.checkChunk(addr, bytes);
     return bytes;
+  }
+
+  /** The bytes of a live chunk, unverified (for scrubbing, which verifies off the main thread). */
+  rawChunk(addr: Buffer): Buffer | undefined {
+    return this.t.chunks.getBinary(addr);
+  }
+
+  /** A recipe's stored bytes, unverified (for scrubbing). */
+  rawRecipe(addr: Buffer): Buffer | undefined {
+    return this.t.recipes.getBinary(addr);
+  }
+
+  /** Chunk addresses in order from `after` (exclusive), at most `limit`: a scrub's next slice. */
+  chunkAddrs(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.t.chunks, after, limit);
+  }
+
+  /** Recipe addresses in order from `after` (exclusive), at most `limit`. */
+  recipeAddrs(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.t.recipes, after, limit);
+  }
+
+  private checkChunk(addr: Buffer, bytes: Uint8Array): void {
+    if (this.verifyReads && !hash(bytes).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
+  }
+
+  private missingChunk(addr: Buffer): Error {
+    const hex = addr.toString('hex');
+    if (this.quarantine.has('chunk', addr)) return new CorruptChunkError(hex, `chunk ${hex} is quarantined as corrupt`);
+    return new StoreError(`chunk ${hex} is missing`);
+  }
+
+  /**
+   * Moves a chunk whose bytes do not hash to its address into quarantine; durable on resolve.
+   * True if it moved it (false: already gone, or intact after all).
+   */
+  async quarantineChunk(addr: Buffer): Promise<boolean> {
+    let moved = false;
+    await this.write(() => void (moved = this.quarantine.moveChunkTx(addr)));
+    await this.env.flushed;
+    this.readCache.delete(addr.toString('latin1'));
+    return moved;
+  }
+
+  /**
+   * Moves a recipe whose DCF bytes do not hash to its address into quarantine, with its DAG
+   * edges and any output recorded for it; durable on resolve. True if it moved it.
+   */
+  async quarantineRecipe(addr: Buffer): Promise<boolean> {
+    let moved = false;
+    await this.write((del) => void (moved = this.quarantine.moveRecipeTx(addr, del, this.chunkSize)));
+    await this.env.flushed;
+    return moved;
   }
 
   /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
@@ -188,7 +266,8 @@ export class Store {
     if (!chunk) {
       // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
       const view = this.t.chunks.getBinaryFast(addr);
-      if (view === undefined) throw new StoreError(`chunk ${addr.toString('hex')} is missing`);
+      if (view === undefined) throw this.missingChunk(addr);
+      this.checkChunk(addr, view.subarray(0, view.length));
       const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
       // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
       buffer.set(view.subarray(0, view.length));
@@ -298,9 +377,17 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** The recipe's DCF bytes, or undefined. */
+  /**
+   * The recipe's DCF bytes, or undefined; a {@link CorruptRecipeError} if they are corrupt
+   * (reported to {@link onCorruptRecipe} first).
+   */
   getRecipe(addr: CAddr): Buffer | undefined {
-    return this.t.recipes.getBinary(addr.bytes);
+    const dcf = this.t.recipes.getBinary(addr.bytes);
+    if (dcf !== undefined && this.verifyReads && !recipeAddressOfDcf(dcf).equals(addr)) {
+      this.onCorruptRecipe?.(addr);
+      throw new CorruptRecipeError(addr.hex);
+    }
+    return dcf;
   }
 
   /**
@@ -517,6 +604,16 @@ export class Store {
   async close(): Promise<void> {
     await this.env.close();
   }
+}
+
+function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {
+  const keys: Buffer[] = [];
+  for (const key of db.getKeys({ start: after, limit: limit + 1 })) {
+    if (after && key.equals(after)) continue;
+    if (keys.length === limit) break;
+    keys.push(key);
+  }
+  return keys;
 }
 
 function entryCount(db: Database<unknown, Buffer>): number {

@@ -72,9 +72,17 @@ t.test('function schemas: required without default, defaults rendered as the CLI
       { name: 'text', type: 'string', doc: 'a string', required: false, default: 'a b' },
     ],
     usesFloat: false,
+    nondeterministic: false,
+    nondeterministicRecipe: undefined,
   });
   t.equal(functionInfo({ ...fake, usesFloat: true }).usesFloat, true);
   const older = { ...fake, version: 2 };
   const other = { ...fake, name: 'abc' };
-  t.same(functionList([fake, other, older]).functions.map((f) => f.id), ['abc@3', 'fake@2', 'fake@3']);
+  t.same(functionList([fake, other, older], new Map()).functions.map((f) => f.id), ['abc@3', 'fake@2', 'fake@3']);
+  const marks = new Map([['fake@2', { recipe: 'ab'.repeat(32), outputs: ['01', '02'] as [string, string], at: 1 }]]);
+  t.same(
+    functionList([fake, other, older], marks).functions.map((f) => [f.id, f.nondeterministic, f.nondeterministicRecipe]),
+    [['abc@3', false, undefined], ['fake@2', true, 'ab'.repeat(32)], ['fake@3', false, undefined]],
+    'a non-determinism mark shows on its function only',
+  );
 });

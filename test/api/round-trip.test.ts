@@ -141,6 +141,7 @@ t.test('ListFunctions gives every function with its schema', async (t) => {
     id: 'upper@1', name: 'upper', version: 1, kind: 'chunkwise',
     doc: 'ASCII letters to uppercase, other bytes unchanged', minInputs: 1, maxInputs: 1, params: [],
     usesFloat: false,
+    nondeterministic: false,
   });
   t.equal(fns.find((f) => f.id === 'fmap@1')?.usesFloat, true, 'float functions say so');
   const slice = fns.find((f) => f.id === 'slice@1')!;

@@ -22,7 +22,9 @@ t.test('every Deriva error code has its status', async (t) => {
     [new errors.NotFoundError('gone'), status.NOT_FOUND],
     [new errors.FunctionFailedError('boom'), status.FAILED_PRECONDITION],
     [new errors.StoreError('disk'), status.INTERNAL],
-    [new errors.IntegrityError('hash'), status.INTERNAL],
+    [new errors.IntegrityError('hash'), status.DATA_LOSS],
+    [new errors.CorruptChunkError('ab'.repeat(32)), status.DATA_LOSS],
+    [new errors.NonDeterministicError('twice'), status.FAILED_PRECONDITION],
   ];
   for (const [err, want] of cases) {
     const s = toStatus(err);

@@ -73,5 +73,5 @@ t.test('--cache-size must be a size', async (t) => {
   const d = await startDaemon(t, { mount: false });
   const r = await d.cli(['daemon', '--cache-size', 'lots']);
   t.equal(r.code, 2);
-  t.match(r.stderr, /'lots' is not a size/);
+  t.match(r.stderr, /--cache-size 'lots' is not a byte size/);
 });

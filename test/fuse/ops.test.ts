@@ -6,9 +6,11 @@ import t from 'tap';
 import { CAddr } from '../../src/core/caddr.js';
 import {
   BadParamError,
+  CorruptChunkError,
   FunctionFailedError,
   IntegrityError,
   InvalidAddressError,
+  NonDeterministicError,
   NotFoundError,
   StoreError,
 } from '../../src/core/errors.js';
@@ -50,6 +52,8 @@ t.test('typed errors map to errno', async (t) => {
   t.equal(toErrno(new FunctionFailedError('x')), Errno.EIO);
   t.equal(toErrno(new StoreError('x')), Errno.EIO);
   t.equal(toErrno(new IntegrityError('x')), Errno.EIO);
+  t.equal(toErrno(new CorruptChunkError('ab'.repeat(32))), Errno.EIO);
+  t.equal(toErrno(new NonDeterministicError('x')), Errno.EIO);
   t.equal(toErrno(new BadParamError('p', 'x')), Errno.EINVAL);
   t.equal(toErrno(new FsError('EROFS', 'x')), Errno.EROFS);
   t.equal(toErrno(new Error('anything else')), Errno.EIO);

@@ -3,8 +3,9 @@
  * record against what it claims. Chunks hash to their keys; every value's chunks exist, add up
  * to its size and hash (together) to its address; leaves have values; recipes decode, hash to
  * their keys, have their forward edges and known inputs; action entries point at stored values
- * of the recorded size; partial chunks exist. `deriva scrub` (the integrity branch) should
- * replace this once it lands; until then this is the check crash tests rely on.
+ * of the recorded size; partial chunks exist. `deriva scrub` checks only that chunks and
+ * recipes hash to their addresses, so crash tests run it against the live daemon and keep this
+ * for the structural invariants it does not cover.
  */
 import { join } from 'node:path';
 import { open } from 'lmdb';

@@ -32,8 +32,9 @@ export const protobufFileName = "deriva.proto";
  * prefix of at least 8 digits, resolved by the daemon. Errors use standard status codes:
  * NOT_FOUND (unknown address, prefix or ref), INVALID_ARGUMENT (malformed or ambiguous address,
  * bad param, wrong input count, unknown function, invalid ref name or a ref cycle), FAILED_PRECONDITION (a function failed on its
- * inputs), RESOURCE_EXHAUSTED (message too large), INTERNAL (a store fault); the message names
- * what was wrong, and a `deriva-error-code` trailer carries Deriva's own error code.
+ * inputs, or verification mode found its function non-deterministic), RESOURCE_EXHAUSTED
+ * (message too large), DATA_LOSS (stored bytes of a leaf do not match its address: corrupt and
+ * quarantined), INTERNAL (a store fault); the message names what was wrong, and a `deriva-error-code` trailer carries Deriva's own error code.
  */
 
 export interface PutLeafRequest {
@@ -84,7 +85,11 @@ export interface GetRequest {
     | bigint
     | undefined;
   /** Bytes to read from offset; absent means to the end. */
-  length?: bigint | undefined;
+  length?:
+    | bigint
+    | undefined;
+  /** Verification mode: compute every recipe below addr twice and compare before answering. */
+  verify: boolean;
 }
 
 export interface GetResponse {
@@ -95,6 +100,8 @@ export interface StatRequest {
   addr: string;
   /** Compute the value if its size is not yet known. */
   compute: boolean;
+  /** Verification mode (implies compute): every recipe below addr computed twice and compared. */
+  verify: boolean;
 }
 
 export interface Recipe {
@@ -258,6 +265,16 @@ export interface StatusResponse {
   evictions: bigint;
   /** Pinned leaves and recipes. */
   pins: bigint;
+  /** Corrupt chunks and recipes found since the daemon started (by reads or scrubs). */
+  integrityEvents: bigint;
+  /** Objects in quarantine. */
+  quarantined: bigint;
+  /** The scrub pass under way, if any, and how many objects it will check in all. */
+  scrubCurrent?: ScrubReport | undefined;
+  scrubCurrentTotal: bigint;
+  /** The last scrub pass that finished since the daemon started, and when (ms since the epoch). */
+  scrubLast?: ScrubReport | undefined;
+  scrubLastFinishedMs: bigint;
   /** The node's Ed25519 public key (64 hex digits): it signs every derivation proof. */
   nodeKey: string;
 }
@@ -312,6 +329,36 @@ export interface FunctionInfo {
   params: ParamSpec[];
   /** Computes with floating point: refused by a daemon run with --float-policy disabled. */
   usesFloat: boolean;
+  /** Verification mode caught it giving two outputs for one recipe (persisted). */
+  nondeterministic: boolean;
+  /** The recipe that showed it, when nondeterministic. */
+  nondeterministicRecipe?: string | undefined;
+}
+
+export interface ScrubRequest {
+  /** Bytes per second to read at most; absent means as fast as it goes. */
+  rate?: bigint | undefined;
+}
+
+export interface QuarantinedObject {
+  /** "chunk" or "recipe". */
+  kind: string;
+  addr: string;
+}
+
+export interface ScrubReport {
+  /** Chunks and recipes checked, how many were intact, how many corrupt (now quarantined). */
+  objects: bigint;
+  ok: bigint;
+  corrupt: bigint;
+  /** Bytes read and hashed. */
+  bytes: bigint;
+  durationMs: bigint;
+  quarantined: QuarantinedObject[];
+}
+
+export interface ScrubResponse {
+  report?: ScrubReport | undefined;
 }
 
 export interface ListFunctionsResponse {
@@ -896,7 +943,7 @@ export const PutRecipeResponse: MessageFns<PutRecipeResponse> = {
 };
 
 function createBaseGetRequest(): GetRequest {
-  return { addr: "", offset: undefined, length: undefined };
+  return { addr: "", offset: undefined, length: undefined, verify: false };
 }
 
 export const GetRequest: MessageFns<GetRequest> = {
@@ -915,6 +962,9 @@ export const GetRequest: MessageFns<GetRequest> = {
         throw new globalThis.Error("value provided for field message.length of type uint64 too large");
       }
       writer.uint32(24).uint64(message.length);
+    }
+    if (message.verify !== false) {
+      writer.uint32(32).bool(message.verify);
     }
     return writer;
   },
@@ -956,6 +1006,14 @@ export const GetRequest: MessageFns<GetRequest> = {
             message.length = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.verify = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -973,6 +1031,7 @@ export const GetRequest: MessageFns<GetRequest> = {
       addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
       offset: isSet(object.offset) ? BigInt(object.offset) : undefined,
       length: isSet(object.length) ? BigInt(object.length) : undefined,
+      verify: isSet(object.verify) ? globalThis.Boolean(object.verify) : false,
     };
   },
 
@@ -987,6 +1046,9 @@ export const GetRequest: MessageFns<GetRequest> = {
     if (message.length !== undefined) {
       obj.length = message.length.toString();
     }
+    if (message.verify !== false) {
+      obj.verify = message.verify;
+    }
     return obj;
   },
 
@@ -998,6 +1060,7 @@ export const GetRequest: MessageFns<GetRequest> = {
     message.addr = object.addr ?? "";
     message.offset = (object.offset !== undefined && object.offset !== null) ? BigInt(object.offset) : undefined;
     message.length = (object.length !== undefined && object.length !== null) ? BigInt(object.length) : undefined;
+    message.verify = object.verify ?? false;
     return message;
   },
 };
@@ -1070,7 +1133,7 @@ export const GetResponse: MessageFns<GetResponse> = {
 };
 
 function createBaseStatRequest(): StatRequest {
-  return { addr: "", compute: false };
+  return { addr: "", compute: false, verify: false };
 }
 
 export const StatRequest: MessageFns<StatRequest> = {
@@ -1080,6 +1143,9 @@ export const StatRequest: MessageFns<StatRequest> = {
     }
     if (message.compute !== false) {
       writer.uint32(16).bool(message.compute);
+    }
+    if (message.verify !== false) {
+      writer.uint32(24).bool(message.verify);
     }
     return writer;
   },
@@ -1113,6 +1179,14 @@ export const StatRequest: MessageFns<StatRequest> = {
             message.compute = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.verify = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1129,6 +1203,7 @@ export const StatRequest: MessageFns<StatRequest> = {
     return {
       addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
       compute: isSet(object.compute) ? globalThis.Boolean(object.compute) : false,
+      verify: isSet(object.verify) ? globalThis.Boolean(object.verify) : false,
     };
   },
 
@@ -1140,6 +1215,9 @@ export const StatRequest: MessageFns<StatRequest> = {
     if (message.compute !== false) {
       obj.compute = message.compute;
     }
+    if (message.verify !== false) {
+      obj.verify = message.verify;
+    }
     return obj;
   },
 
@@ -1150,6 +1228,7 @@ export const StatRequest: MessageFns<StatRequest> = {
     const message = createBaseStatRequest();
     message.addr = object.addr ?? "";
     message.compute = object.compute ?? false;
+    message.verify = object.verify ?? false;
     return message;
   },
 };
@@ -2737,6 +2816,12 @@ function createBaseStatusResponse(): StatusResponse {
     cachePolicy: "",
     evictions: 0n,
     pins: 0n,
+    integrityEvents: 0n,
+    quarantined: 0n,
+    scrubCurrent: undefined,
+    scrubCurrentTotal: 0n,
+    scrubLast: undefined,
+    scrubLastFinishedMs: 0n,
     nodeKey: "",
   };
 }
@@ -2853,6 +2938,36 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         throw new globalThis.Error("value provided for field message.pins of type uint64 too large");
       }
       writer.uint32(168).uint64(message.pins);
+    }
+    if (message.integrityEvents !== 0n) {
+      if (BigInt.asUintN(64, message.integrityEvents) !== message.integrityEvents) {
+        throw new globalThis.Error("value provided for field message.integrityEvents of type uint64 too large");
+      }
+      writer.uint32(176).uint64(message.integrityEvents);
+    }
+    if (message.quarantined !== 0n) {
+      if (BigInt.asUintN(64, message.quarantined) !== message.quarantined) {
+        throw new globalThis.Error("value provided for field message.quarantined of type uint64 too large");
+      }
+      writer.uint32(184).uint64(message.quarantined);
+    }
+    if (message.scrubCurrent !== undefined) {
+      ScrubReport.encode(message.scrubCurrent, writer.uint32(194).fork()).join();
+    }
+    if (message.scrubCurrentTotal !== 0n) {
+      if (BigInt.asUintN(64, message.scrubCurrentTotal) !== message.scrubCurrentTotal) {
+        throw new globalThis.Error("value provided for field message.scrubCurrentTotal of type uint64 too large");
+      }
+      writer.uint32(200).uint64(message.scrubCurrentTotal);
+    }
+    if (message.scrubLast !== undefined) {
+      ScrubReport.encode(message.scrubLast, writer.uint32(210).fork()).join();
+    }
+    if (message.scrubLastFinishedMs !== 0n) {
+      if (BigInt.asUintN(64, message.scrubLastFinishedMs) !== message.scrubLastFinishedMs) {
+        throw new globalThis.Error("value provided for field message.scrubLastFinishedMs of type uint64 too large");
+      }
+      writer.uint32(216).uint64(message.scrubLastFinishedMs);
     }
     if (message.nodeKey !== "") {
       writer.uint32(322).string(message.nodeKey);
@@ -3041,6 +3156,54 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.pins = reader.uint64() as bigint;
             continue;
           }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.integrityEvents = reader.uint64() as bigint;
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.quarantined = reader.uint64() as bigint;
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.scrubCurrent = ScrubReport.decode(reader, reader.uint32());
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.scrubCurrentTotal = reader.uint64() as bigint;
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.scrubLast = ScrubReport.decode(reader, reader.uint32());
+            continue;
+          }
+          case 27: {
+            if (tag !== 216) {
+              break;
+            }
+
+            message.scrubLastFinishedMs = reader.uint64() as bigint;
+            continue;
+          }
           case 40: {
             if (tag !== 322) {
               break;
@@ -3116,6 +3279,32 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : "",
       evictions: isSet(object.evictions) ? BigInt(object.evictions) : 0n,
       pins: isSet(object.pins) ? BigInt(object.pins) : 0n,
+      integrityEvents: isSet(object.integrityEvents)
+        ? BigInt(object.integrityEvents)
+        : isSet(object.integrity_events)
+        ? BigInt(object.integrity_events)
+        : 0n,
+      quarantined: isSet(object.quarantined) ? BigInt(object.quarantined) : 0n,
+      scrubCurrent: isSet(object.scrubCurrent)
+        ? ScrubReport.fromJSON(object.scrubCurrent)
+        : isSet(object.scrub_current)
+        ? ScrubReport.fromJSON(object.scrub_current)
+        : undefined,
+      scrubCurrentTotal: isSet(object.scrubCurrentTotal)
+        ? BigInt(object.scrubCurrentTotal)
+        : isSet(object.scrub_current_total)
+        ? BigInt(object.scrub_current_total)
+        : 0n,
+      scrubLast: isSet(object.scrubLast)
+        ? ScrubReport.fromJSON(object.scrubLast)
+        : isSet(object.scrub_last)
+        ? ScrubReport.fromJSON(object.scrub_last)
+        : undefined,
+      scrubLastFinishedMs: isSet(object.scrubLastFinishedMs)
+        ? BigInt(object.scrubLastFinishedMs)
+        : isSet(object.scrub_last_finished_ms)
+        ? BigInt(object.scrub_last_finished_ms)
+        : 0n,
       nodeKey: isSet(object.nodeKey)
         ? globalThis.String(object.nodeKey)
         : isSet(object.node_key)
@@ -3189,6 +3378,24 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.pins !== 0n) {
       obj.pins = message.pins.toString();
     }
+    if (message.integrityEvents !== 0n) {
+      obj.integrityEvents = message.integrityEvents.toString();
+    }
+    if (message.quarantined !== 0n) {
+      obj.quarantined = message.quarantined.toString();
+    }
+    if (message.scrubCurrent !== undefined) {
+      obj.scrubCurrent = ScrubReport.toJSON(message.scrubCurrent);
+    }
+    if (message.scrubCurrentTotal !== 0n) {
+      obj.scrubCurrentTotal = message.scrubCurrentTotal.toString();
+    }
+    if (message.scrubLast !== undefined) {
+      obj.scrubLast = ScrubReport.toJSON(message.scrubLast);
+    }
+    if (message.scrubLastFinishedMs !== 0n) {
+      obj.scrubLastFinishedMs = message.scrubLastFinishedMs.toString();
+    }
     if (message.nodeKey !== "") {
       obj.nodeKey = message.nodeKey;
     }
@@ -3233,6 +3440,24 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     message.cachePolicy = object.cachePolicy ?? "";
     message.evictions = (object.evictions !== undefined && object.evictions !== null) ? BigInt(object.evictions) : 0n;
     message.pins = (object.pins !== undefined && object.pins !== null) ? BigInt(object.pins) : 0n;
+    message.integrityEvents = (object.integrityEvents !== undefined && object.integrityEvents !== null)
+      ? BigInt(object.integrityEvents)
+      : 0n;
+    message.quarantined = (object.quarantined !== undefined && object.quarantined !== null)
+      ? BigInt(object.quarantined)
+      : 0n;
+    message.scrubCurrent = (object.scrubCurrent !== undefined && object.scrubCurrent !== null)
+      ? ScrubReport.fromPartial(object.scrubCurrent)
+      : undefined;
+    message.scrubCurrentTotal = (object.scrubCurrentTotal !== undefined && object.scrubCurrentTotal !== null)
+      ? BigInt(object.scrubCurrentTotal)
+      : 0n;
+    message.scrubLast = (object.scrubLast !== undefined && object.scrubLast !== null)
+      ? ScrubReport.fromPartial(object.scrubLast)
+      : undefined;
+    message.scrubLastFinishedMs = (object.scrubLastFinishedMs !== undefined && object.scrubLastFinishedMs !== null)
+      ? BigInt(object.scrubLastFinishedMs)
+      : 0n;
     message.nodeKey = object.nodeKey ?? "";
     return message;
   },
@@ -3808,6 +4033,8 @@ function createBaseFunctionInfo(): FunctionInfo {
     maxInputs: undefined,
     params: [],
     usesFloat: false,
+    nondeterministic: false,
+    nondeterministicRecipe: undefined,
   };
 }
 
@@ -3839,6 +4066,12 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     }
     if (message.usesFloat !== false) {
       writer.uint32(72).bool(message.usesFloat);
+    }
+    if (message.nondeterministic !== false) {
+      writer.uint32(80).bool(message.nondeterministic);
+    }
+    if (message.nondeterministicRecipe !== undefined) {
+      writer.uint32(90).string(message.nondeterministicRecipe);
     }
     return writer;
   },
@@ -3928,6 +4161,22 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
             message.usesFloat = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.nondeterministic = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.nondeterministicRecipe = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3963,6 +4212,12 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
         : isSet(object.uses_float)
         ? globalThis.Boolean(object.uses_float)
         : false,
+      nondeterministic: isSet(object.nondeterministic) ? globalThis.Boolean(object.nondeterministic) : false,
+      nondeterministicRecipe: isSet(object.nondeterministicRecipe)
+        ? globalThis.String(object.nondeterministicRecipe)
+        : isSet(object.nondeterministic_recipe)
+        ? globalThis.String(object.nondeterministic_recipe)
+        : undefined,
     };
   },
 
@@ -3995,6 +4250,12 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     if (message.usesFloat !== false) {
       obj.usesFloat = message.usesFloat;
     }
+    if (message.nondeterministic !== false) {
+      obj.nondeterministic = message.nondeterministic;
+    }
+    if (message.nondeterministicRecipe !== undefined) {
+      obj.nondeterministicRecipe = message.nondeterministicRecipe;
+    }
     return obj;
   },
 
@@ -4012,6 +4273,404 @@ export const FunctionInfo: MessageFns<FunctionInfo> = {
     message.maxInputs = object.maxInputs ?? undefined;
     message.params = object.params?.map((e) => ParamSpec.fromPartial(e)) || [];
     message.usesFloat = object.usesFloat ?? false;
+    message.nondeterministic = object.nondeterministic ?? false;
+    message.nondeterministicRecipe = object.nondeterministicRecipe ?? undefined;
+    return message;
+  },
+};
+
+function createBaseScrubRequest(): ScrubRequest {
+  return { rate: undefined };
+}
+
+export const ScrubRequest: MessageFns<ScrubRequest> = {
+  encode(message: ScrubRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rate !== undefined) {
+      if (BigInt.asUintN(64, message.rate) !== message.rate) {
+        throw new globalThis.Error("value provided for field message.rate of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.rate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScrubRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScrubRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rate = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScrubRequest {
+    return { rate: isSet(object.rate) ? BigInt(object.rate) : undefined };
+  },
+
+  toJSON(message: ScrubRequest): unknown {
+    const obj: any = {};
+    if (message.rate !== undefined) {
+      obj.rate = message.rate.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScrubRequest>, I>>(base?: I): ScrubRequest {
+    return ScrubRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScrubRequest>, I>>(object: I): ScrubRequest {
+    const message = createBaseScrubRequest();
+    message.rate = (object.rate !== undefined && object.rate !== null) ? BigInt(object.rate) : undefined;
+    return message;
+  },
+};
+
+function createBaseQuarantinedObject(): QuarantinedObject {
+  return { kind: "", addr: "" };
+}
+
+export const QuarantinedObject: MessageFns<QuarantinedObject> = {
+  encode(message: QuarantinedObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.addr !== "") {
+      writer.uint32(18).string(message.addr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuarantinedObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuarantinedObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuarantinedObject {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+    };
+  },
+
+  toJSON(message: QuarantinedObject): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QuarantinedObject>, I>>(base?: I): QuarantinedObject {
+    return QuarantinedObject.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuarantinedObject>, I>>(object: I): QuarantinedObject {
+    const message = createBaseQuarantinedObject();
+    message.kind = object.kind ?? "";
+    message.addr = object.addr ?? "";
+    return message;
+  },
+};
+
+function createBaseScrubReport(): ScrubReport {
+  return { objects: 0n, ok: 0n, corrupt: 0n, bytes: 0n, durationMs: 0n, quarantined: [] };
+}
+
+export const ScrubReport: MessageFns<ScrubReport> = {
+  encode(message: ScrubReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objects !== 0n) {
+      if (BigInt.asUintN(64, message.objects) !== message.objects) {
+        throw new globalThis.Error("value provided for field message.objects of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.objects);
+    }
+    if (message.ok !== 0n) {
+      if (BigInt.asUintN(64, message.ok) !== message.ok) {
+        throw new globalThis.Error("value provided for field message.ok of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.ok);
+    }
+    if (message.corrupt !== 0n) {
+      if (BigInt.asUintN(64, message.corrupt) !== message.corrupt) {
+        throw new globalThis.Error("value provided for field message.corrupt of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.corrupt);
+    }
+    if (message.bytes !== 0n) {
+      if (BigInt.asUintN(64, message.bytes) !== message.bytes) {
+        throw new globalThis.Error("value provided for field message.bytes of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.bytes);
+    }
+    if (message.durationMs !== 0n) {
+      if (BigInt.asUintN(64, message.durationMs) !== message.durationMs) {
+        throw new globalThis.Error("value provided for field message.durationMs of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.durationMs);
+    }
+    for (const v of message.quarantined) {
+      QuarantinedObject.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScrubReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScrubReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.objects = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ok = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.corrupt = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.durationMs = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.quarantined.push(QuarantinedObject.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScrubReport {
+    return {
+      objects: isSet(object.objects) ? BigInt(object.objects) : 0n,
+      ok: isSet(object.ok) ? BigInt(object.ok) : 0n,
+      corrupt: isSet(object.corrupt) ? BigInt(object.corrupt) : 0n,
+      bytes: isSet(object.bytes) ? BigInt(object.bytes) : 0n,
+      durationMs: isSet(object.durationMs)
+        ? BigInt(object.durationMs)
+        : isSet(object.duration_ms)
+        ? BigInt(object.duration_ms)
+        : 0n,
+      quarantined: globalThis.Array.isArray(object?.quarantined)
+        ? object.quarantined.map((e: any) => QuarantinedObject.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ScrubReport): unknown {
+    const obj: any = {};
+    if (message.objects !== 0n) {
+      obj.objects = message.objects.toString();
+    }
+    if (message.ok !== 0n) {
+      obj.ok = message.ok.toString();
+    }
+    if (message.corrupt !== 0n) {
+      obj.corrupt = message.corrupt.toString();
+    }
+    if (message.bytes !== 0n) {
+      obj.bytes = message.bytes.toString();
+    }
+    if (message.durationMs !== 0n) {
+      obj.durationMs = message.durationMs.toString();
+    }
+    if (message.quarantined?.length) {
+      obj.quarantined = message.quarantined.map((e) => QuarantinedObject.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScrubReport>, I>>(base?: I): ScrubReport {
+    return ScrubReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScrubReport>, I>>(object: I): ScrubReport {
+    const message = createBaseScrubReport();
+    message.objects = (object.objects !== undefined && object.objects !== null) ? BigInt(object.objects) : 0n;
+    message.ok = (object.ok !== undefined && object.ok !== null) ? BigInt(object.ok) : 0n;
+    message.corrupt = (object.corrupt !== undefined && object.corrupt !== null) ? BigInt(object.corrupt) : 0n;
+    message.bytes = (object.bytes !== undefined && object.bytes !== null) ? BigInt(object.bytes) : 0n;
+    message.durationMs = (object.durationMs !== undefined && object.durationMs !== null)
+      ? BigInt(object.durationMs)
+      : 0n;
+    message.quarantined = object.quarantined?.map((e) => QuarantinedObject.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseScrubResponse(): ScrubResponse {
+  return { report: undefined };
+}
+
+export const ScrubResponse: MessageFns<ScrubResponse> = {
+  encode(message: ScrubResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.report !== undefined) {
+      ScrubReport.encode(message.report, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScrubResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScrubResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.report = ScrubReport.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScrubResponse {
+    return { report: isSet(object.report) ? ScrubReport.fromJSON(object.report) : undefined };
+  },
+
+  toJSON(message: ScrubResponse): unknown {
+    const obj: any = {};
+    if (message.report !== undefined) {
+      obj.report = ScrubReport.toJSON(message.report);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScrubResponse>, I>>(base?: I): ScrubResponse {
+    return ScrubResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScrubResponse>, I>>(object: I): ScrubResponse {
+    const message = createBaseScrubResponse();
+    message.report = (object.report !== undefined && object.report !== null)
+      ? ScrubReport.fromPartial(object.report)
+      : undefined;
     return message;
   },
 };
@@ -4784,6 +5443,16 @@ export const DerivaService = {
     responseSerialize: (value: GcResponse): Buffer => Buffer.from(GcResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GcResponse => GcResponse.decode(value),
   },
+  /** Checks every stored chunk and recipe against its address now, quarantining what is corrupt. */
+  scrub: {
+    path: "/deriva.v1.Deriva/Scrub" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ScrubRequest): Buffer => Buffer.from(ScrubRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ScrubRequest => ScrubRequest.decode(value),
+    responseSerialize: (value: ScrubResponse): Buffer => Buffer.from(ScrubResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ScrubResponse => ScrubResponse.decode(value),
+  },
   /**
    * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or
    * anchors (docs/proofs.md). NOT_FOUND when the output is not cached.
@@ -4848,6 +5517,8 @@ export interface DerivaServer extends UntypedServiceImplementation {
   unpin: handleUnaryCall<PinRequest, PinResponse>;
   /** Deletes everything no root reaches; with dry_run, only reports what would go. */
   gc: handleUnaryCall<GcRequest, GcResponse>;
+  /** Checks every stored chunk and recipe against its address now, quarantining what is corrupt. */
+  scrub: handleUnaryCall<ScrubRequest, ScrubResponse>;
   /**
    * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or
    * anchors (docs/proofs.md). NOT_FOUND when the output is not cached.
@@ -5078,6 +5749,22 @@ export interface DerivaClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GcResponse) => void,
+  ): ClientUnaryCall;
+  /** Checks every stored chunk and recipe against its address now, quarantining what is corrupt. */
+  scrub(
+    request: ScrubRequest,
+    callback: (error: ServiceError | null, response: ScrubResponse) => void,
+  ): ClientUnaryCall;
+  scrub(
+    request: ScrubRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ScrubResponse) => void,
+  ): ClientUnaryCall;
+  scrub(
+    request: ScrubRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ScrubResponse) => void,
   ): ClientUnaryCall;
   /**
    * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or

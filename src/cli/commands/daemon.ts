@@ -4,9 +4,9 @@ import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../co
 import { resolveHome } from '../../daemon/home.js';
 import { INVALIDATION_POLICIES, type InvalidationPolicy } from '../../engine/invalidation.js';
 import { POLICY_NAMES, type PolicyName } from '../../engine/cache-policy.js';
-import { parseByteSize } from '../byte-size.js';
 import type { GlobalArgs } from '../context.js';
 import { POLICY_HELP } from './invalidate.js';
+import { parseBytes, parseDuration } from '../units.js';
 
 interface DaemonArgs extends GlobalArgs {
   mount?: string;
@@ -17,6 +17,10 @@ interface DaemonArgs extends GlobalArgs {
   'float-policy': FloatPolicy;
   'cache-size'?: string;
   'cache-policy': PolicyName;
+  'verify-reads': string;
+  verify: boolean;
+  'scrub-interval'?: string;
+  'scrub-rate'?: string;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -54,13 +58,31 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         default: 'gdsf' as PolicyName,
         describe: 'what goes first when over budget: gdsf (cheap to recompute, large, rarely read) or lru (least recently read)',
       })
+      .option('verify-reads', {
+        type: 'string',
+        choices: ['on', 'off'],
+        default: 'on',
+        describe: 'check every chunk read from the store against its address; a corrupt leaf chunk reads as EIO / DATA_LOSS, a corrupt computed output is recomputed',
+      })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: 'verification mode for every read: compute each recipe twice and compare; a mismatch marks its function non-deterministic (see fn list) and fails the read',
+      })
+      .option('scrub-interval', { type: 'string', describe: 'scrub the whole store in the background this often (30s, 10m, 6h, 1d); off by default' })
+      .option('scrub-rate', { type: 'string', describe: 'the background scrub reads at most this many bytes per second (512K, 50M, 1G); default unlimited' })
       .check((argv) => {
-        if (argv['cache-size'] !== undefined) parseByteSize(argv['cache-size']);
+        if (argv['cache-size'] !== undefined) parseBytes('--cache-size', argv['cache-size']);
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
         if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
         if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
           throw new Error('--threads must be a whole number >= 1');
+        }
+        if (argv['scrub-interval'] !== undefined) parseDuration('--scrub-interval', argv['scrub-interval']);
+        if (argv['scrub-rate'] !== undefined) {
+          parseBytes('--scrub-rate', argv['scrub-rate']);
+          if (argv['scrub-interval'] === undefined) throw new Error('--scrub-rate needs --scrub-interval (it paces the background scrub)');
         }
         return true;
       })
@@ -68,7 +90,8 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
       .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
       .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point')
-      .example('$0 daemon --cache-size 10GiB', 'keep at most 10 GiB of computed outputs; evicted ones recompute on read'),
+      .example('$0 daemon --cache-size 10GiB', 'keep at most 10 GiB of computed outputs; evicted ones recompute on read')
+      .example('$0 daemon --scrub-interval 6h --scrub-rate 50M', 'check the whole store every 6 hours, at most 50 MiB/s'),
   handler: async (args) => {
     // Loaded here so that client commands do not pay for the engine's start-up imports.
     const { Daemon } = await import('../../daemon/daemon.js');
@@ -80,8 +103,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       metrics: args.metrics,
       invalidation: args.invalidation,
       floatPolicy: args['float-policy'],
-      cacheSize: args['cache-size'] === undefined ? undefined : parseByteSize(args['cache-size']),
+      cacheSize: args['cache-size'] === undefined ? undefined : parseBytes('--cache-size', args['cache-size']),
       cachePolicy: args['cache-policy'],
+      verifyReads: args['verify-reads'] === 'on',
+      verify: args.verify,
+      scrubIntervalMs: args['scrub-interval'] === undefined ? undefined : parseDuration('--scrub-interval', args['scrub-interval']),
+      scrubRate: args['scrub-rate'] === undefined ? undefined : parseBytes('--scrub-rate', args['scrub-rate']),
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');
     process.stderr.write(`deriva daemon ready: socket ${daemon.layout.socket}${where}\n`);

@@ -19,7 +19,8 @@ const fnListCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     for (const f of fns) {
       const inputs = f.maxInputs === undefined ? `${f.minInputs}+` : f.minInputs === f.maxInputs ? `${f.minInputs}` : `${f.minInputs}-${f.maxInputs}`;
       const float = f.usesFloat ? ' [uses float]' : '';
-      printLine(`${f.id.padEnd(16)}${f.kind.padEnd(11)}inputs ${inputs.padEnd(4)} ${f.doc}${float}`);
+      printLine(`${`${f.id} `.padEnd(16)}${f.kind.padEnd(11)}inputs ${inputs.padEnd(4)} ${f.doc}${float}`);
+      if (f.nondeterministic) printLine(`    NON-DETERMINISTIC: recipe ${f.nondeterministicRecipe} gave two different outputs under --verify`);
       for (const p of f.params) {
         const dflt = p.required ? 'required' : `default ${JSON.stringify(p.default ?? '')}`;
         printLine(`    ${p.name.padEnd(12)}${p.type.padEnd(7)}${dflt.padEnd(18)} ${p.doc}`);

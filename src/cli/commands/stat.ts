@@ -8,6 +8,7 @@ import { paramText } from '../recipe-text.js';
 interface StatArgs extends GlobalArgs {
   addr: string;
   compute: boolean;
+  verify: boolean;
 }
 
 export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
@@ -16,9 +17,15 @@ export const statCommand: CommandModule<GlobalArgs, StatArgs> = {
   builder: (y) =>
     y
       .positional('addr', { type: 'string', demandOption: true, describe: 'address or unique prefix (>= 8 hex digits)' })
-      .option('compute', { type: 'boolean', default: false, describe: 'compute the value if its size is not known yet' }),
+      .option('compute', { type: 'boolean', default: false, describe: 'compute the value if its size is not known yet' })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: 'compute in verification mode (implies --compute): every recipe below ADDR twice, compared; a mismatch marks the function non-deterministic and fails',
+      })
+      .example('$0 stat 1a2b3c4d --compute --verify', 'materialize, checking that the functions are deterministic'),
   handler: async (args) => {
-    const s = await withClient(args, (client) => client.stat(args.addr, { compute: args.compute }));
+    const s = await withClient(args, (client) => client.stat(args.addr, { compute: args.compute, verify: args.verify }));
     if (args.json) return printJson(s);
     const rows: Array<[string, string]> = [
       ['addr', s.addr],

@@ -1,5 +1,6 @@
 /** The builtin compute functions, for the registry to load. */
 import type { ComputeFunction } from '../function.js';
+import { testFunctions } from '../test-functions.js';
 import { concat } from './concat.js';
 import { count } from './count.js';
 import { csvCut } from './csv-cut.js';
@@ -27,3 +28,8 @@ export const builtins: readonly ComputeFunction[] = [
   sortLines,
   fmap, stats,
 ];
+
+/** What a registry loads: the builtins, plus test-only functions when a test enables them. */
+export function allFunctions(): readonly ComputeFunction[] {
+  return [...builtins, ...testFunctions()];
+}
