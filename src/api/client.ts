@@ -164,6 +164,24 @@ export class DerivaClient {
     return this.unary((cb: Callback<pb.StatusResponse>) => this.raw.status({}, cb));
   }
 
+  /** The proof chain of `addr` (docs/proofs.md), parsed from its canonical JSON. */
+  async proof(addr: string): Promise<unknown> {
+    const res = await this.unary((cb: Callback<pb.GetProofResponse>) => this.raw.getProof({ addr }, cb));
+    return JSON.parse(res.chain) as unknown;
+  }
+
+  /** Audit log entries, oldest first, fetched a page at a time as they are iterated. */
+  async *audit(query: { addr?: string; sinceMs?: number } = {}): AsyncGenerator<pb.AuditEntry> {
+    let afterSeq = 0n;
+    for (;;) {
+      const req = { addr: query.addr ?? '', sinceMs: BigInt(query.sinceMs ?? 0), afterSeq, limit: 0 };
+      const page = await this.unary((cb: Callback<pb.AuditResponse>) => this.raw.audit(req, cb));
+      yield* page.entries;
+      if (!page.more || page.entries.length === 0) return;
+      afterSeq = page.entries[page.entries.length - 1]!.seq;
+    }
+  }
+
   async listFunctions(): Promise<pb.FunctionInfo[]> {
     const res = await this.unary((cb: Callback<pb.ListFunctionsResponse>) => this.raw.listFunctions({}, cb));
     return res.functions;

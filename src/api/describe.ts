@@ -114,5 +114,6 @@ export function statusResponse(s: ReturnType<Engine['status']>, info: ServerInfo
     scrubCurrentTotal: BigInt(s.scrub.current?.total ?? 0),
     scrubLast: s.scrub.last && scrubReport(s.scrub.last),
     scrubLastFinishedMs: BigInt(s.scrub.last?.finishedAt ?? 0),
+    nodeKey: info.nodeKey ?? '',
   };
 }

@@ -20,6 +20,8 @@ export interface ServerInfo {
   readonly home: string;
   /** Mount point, when the store is mounted. */
   readonly mount?: string;
+  /** The node's public key (hex), reported by Status: it signs derivation proofs. */
+  readonly nodeKey?: string;
   /** When the daemon started (ms since the epoch), for uptime. */
   readonly startedAt: number;
   readonly logger?: ApiLogger;

@@ -2,7 +2,7 @@
  * The daemon's gRPC server: the Deriva service over an engine, bound to a unix socket (and
  * optionally TCP), with explicit message limits and a graceful shutdown. Handlers live in
  * handlers.ts (unary), refs.ts (refs), put-leaf.ts and get.ts (streams); all of them end calls through
- * status.ts, so no engine error escapes into grpc-js.
+ * status.ts, so no engine error escapes into grpc-js. proofs.ts has the proof and audit RPCs.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Engine } from '../engine/engine.js';
@@ -11,6 +11,7 @@ import { derivaService } from './get-codec.js';
 import { getHandler } from './get.js';
 import { unaryHandlers } from './handlers.js';
 import { messageLimits } from './limits.js';
+import { proofHandlers } from './proofs.js';
 import { putLeafHandler } from './put-leaf.js';
 import { refHandlers } from './refs.js';
 import type { ServerInfo } from './server-info.js';
@@ -23,6 +24,7 @@ export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
   const impl: DerivaServer = {
     ...unaryHandlers(engine, info),
     ...refHandlers(engine, info),
+    ...proofHandlers(engine, info),
     putLeaf: putLeafHandler(engine, info),
     get: getHandler(engine, info),
   };

@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../daemon/version.js';
+import { auditCommand } from './commands/audit.js';
 import { daemonCommand } from './commands/daemon.js';
 import { fnCommand } from './commands/fn.js';
 import { gcCommand } from './commands/gc.js';
@@ -13,6 +14,7 @@ import { getCommand } from './commands/get.js';
 import { invalidateCommand } from './commands/invalidate.js';
 import { pathCommand } from './commands/path.js';
 import { pinCommand, unpinCommand } from './commands/pin.js';
+import { proofCommand } from './commands/proof.js';
 import { putCommand } from './commands/put.js';
 import { recipeCommand } from './commands/recipe.js';
 import { refCommand } from './commands/ref.js';
@@ -46,6 +48,8 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .command(pathCommand)
   .command(fnCommand)
   .command(scrubCommand)
+  .command(proofCommand)
+  .command(auditCommand)
   .demandCommand(1, 'say which command (see --help)')
   .strict()
   .version(VERSION)

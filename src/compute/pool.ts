@@ -2,6 +2,7 @@
  * The compute worker pool (piscina). All CPU work of materialization runs here, never on the
  * daemon's main thread, which must stay free to answer FUSE and gRPC.
  */
+import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { CorruptChunkError } from '../core/errors.js';
@@ -17,6 +18,11 @@ const STREAMS_PER_THREAD = 64;
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
   readonly threads?: number;
+  /**
+   * The node's private key: workers record outputs, and sign their proofs inside the same
+   * transaction (a KeyObject crosses to worker threads without being exported).
+   */
+  readonly nodeKey?: KeyObject;
 }
 
 export class ComputePool {
@@ -28,7 +34,8 @@ export class ComputePool {
     // Under the test runner the sources run as .ts through a loader that workers inherit.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const filename = new URL(`./worker.${ext}`, import.meta.url).href;
-    this.piscina = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 30_000 });
+    const workerData = { nodeKey: options.nodeKey };
+    this.piscina = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 30_000, workerData });
     this.streams = new Piscina({
       filename,
       name: 'stream',

@@ -2,10 +2,12 @@
  * Pool worker entry (piscina): runs one compute task off the daemon's main thread. Keeps one
  * open store per directory for the worker's lifetime.
  */
-import { Piscina } from 'piscina';
+import type { KeyObject } from 'node:crypto';
+import { Piscina, workerData } from 'piscina';
 import { CAddr } from '../core/caddr.js';
 import { CorruptChunkError, NotFoundError } from '../core/errors.js';
 import { Hasher } from '../native/index.js';
+import { NodeKey } from '../proof/node-key.js';
 import { Store } from '../store/store.js';
 import { allFunctions } from './builtins/index.js';
 import { FunctionRegistry } from './registry.js';
@@ -15,12 +17,15 @@ import type { AssembleTask, ChunkTask, ComputeResult, ComputeTask, CorruptResult
 
 const registry = new FunctionRegistry(allFunctions());
 const stores = new Map<string, Store>();
+/** Signs the proofs of the outputs this worker records (see pool.ts). */
+const nodeKey = (workerData as { nodeKey?: KeyObject } | undefined)?.nodeKey;
+const signer = nodeKey && new NodeKey(nodeKey);
 
 /** The worker's store for `ref`, its snapshot moved to what the main thread just committed. */
 function storeAt(ref: StoreRef): Store {
   let store = stores.get(ref.storeDir);
   if (!store) {
-    store = Store.open(ref.storeDir);
+    store = Store.open(ref.storeDir, { signer });
     stores.set(ref.storeDir, store);
   }
   store.verifyReads = ref.verifyReads;

@@ -19,6 +19,7 @@ import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { materializationLog } from '../metrics/log-observer.js';
 import { fanOut } from '../metrics/observer.js';
 import { createMetrics } from '../metrics/prometheus.js';
+import { NodeKey } from '../proof/node-key.js';
 import { homeLayout, type HomeLayout } from './home.js';
 import { lockHome, type HomeLock } from './lock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -77,6 +78,7 @@ export class Daemon {
     const undo: Array<() => Promise<unknown>> = [() => lock.release()];
     try {
       const prometheus = options.metrics ? createMetrics() : undefined;
+      const nodeKey = await NodeKey.loadOrCreate(layout.nodeKey); // created under the lock: no race
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
       const engine = Engine.open({
         storeDir: layout.store,
@@ -93,6 +95,7 @@ export class Daemon {
         scrubIntervalMs: options.scrubIntervalMs,
         scrubRate: options.scrubRate,
         logger: log,
+        nodeKey,
       });
       undo.unshift(() => engine.close());
       const server = createApiServer(engine, {
@@ -102,6 +105,7 @@ export class Daemon {
         startedAt: Date.now(),
         logger: log,
         observer,
+        nodeKey: nodeKey.publicKey,
       });
       await rm(layout.socket, { force: true }); // we hold the lock: any socket file is stale
       await listen(server, [unixTarget(layout.socket), ...(options.listen ?? [])]);

@@ -1,5 +1,6 @@
 /**
- * The daemon's home directory: where the store, the socket, the log and the pid lock live.
+ * The daemon's home directory: where the store, the socket, the log, the pid lock and the node
+ * key live.
  * Chosen by `--home`, else DERIVA_HOME, else ~/.deriva. The CLI resolves it the same way to
  * find the daemon's socket.
  */
@@ -16,6 +17,8 @@ export interface HomeLayout {
   readonly log: string;
   /** Pid file that keeps a second daemon off this home. */
   readonly pidFile: string;
+  /** The node's Ed25519 private key (PEM, mode 0600), which signs derivation proofs. */
+  readonly nodeKey: string;
 }
 
 /** Resolves the home from an explicit value, the environment, or the default. */
@@ -30,5 +33,6 @@ export function homeLayout(home: string): HomeLayout {
     socket: join(home, 'deriva.sock'),
     log: join(home, 'daemon.log'),
     pidFile: join(home, 'daemon.pid'),
+    nodeKey: join(home, 'node.key'),
   };
 }

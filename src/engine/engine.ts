@@ -24,7 +24,10 @@ import { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
 import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
+import type { ChainNode } from '../proof/chain.js';
+import type { NodeKey } from '../proof/node-key.js';
 import type { NonDeterminism } from '../store/function-marks.js';
+import type { AuditEntry, AuditQuery } from '../store/proof-log.js';
 import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
 import type { GcReport } from '../store/gc.js';
@@ -34,6 +37,7 @@ import { DeferredQueue, walkCascade, type Cascade, type CascadeSource, type Inva
 import { CacheBudget } from './cache-budget.js';
 import { evictionPolicy, type PolicyName } from './cache-policy.js';
 import { Collector, type GcOptions } from './collector.js';
+import { proofChain } from './proof-chain.js';
 import { canonicalRecipe } from './recipe-check.js';
 import { bindWithCascade, type RefSet } from './ref-binding.js';
 import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
@@ -78,6 +82,8 @@ export interface EngineOptions {
   readonly execMode?: ExecMode;
   /** Test hook: see {@link ExecutorPolicy.beforeInput}. */
   readonly beforeInput?: (input: CAddr) => Promise<void>;
+  /** Signs a proof of every output recorded (docs/proofs.md); without it none are recorded. */
+  readonly nodeKey?: NodeKey;
 }
 
 /** Whether a put or a recipe becomes a GC root (default: it does). */
@@ -230,9 +236,9 @@ export class Engine {
   }
 
   static open(options: EngineOptions): Engine {
-    const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads });
+    const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads, signer: options.nodeKey });
     const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
-    const pool = new ComputePool({ threads: options.threads });
+    const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey });
     return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
       options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
   }
@@ -475,6 +481,17 @@ export class Engine {
       if (n > 0) yield n < piece.length ? piece.subarray(0, n) : piece;
       if (n < piece.length) return; // the end of the value
     }
+  }
+
+  /** The proof chain of `addr`; NOT_FOUND for a recipe whose output is not cached (see proof-chain.ts). */
+  proof(addr: CAddr): Promise<ChainNode> {
+    return proofChain(this.store, (a) => this.materialize(a), addr);
+  }
+
+  /** Audit log entries matching `query`, oldest first. */
+  audit(query: AuditQuery): AuditEntry[] {
+    this.store.refresh(); // see entries the workers just committed
+    return this.store.proofs.audit(query);
   }
 
   /** Recipes that take `addr` as an input, directly or through a ref bound to it. */

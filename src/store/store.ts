@@ -1,7 +1,8 @@
 /**
  * The embedded store: one LMDB environment holding chunks (reference-counted, chunk-refs.ts),
  * value manifests, the set of leaves, recipes with their DAG edges, pins, the action cache
- * with its statistics, and refs (refs.ts). Reads are synchronous (LMDB is a memory map); writes
+ * with its statistics, refs (refs.ts), and proofs of cached outputs with the audit log
+ * (proof-log.ts). Reads are synchronous (LMDB is a memory map); writes
  * are asynchronous, batched by lmdb-js, and a write is reported done only once it is flushed to
  * disk. The same path may be opened from worker threads: lmdb-js shares the one environment
  * across threads of a process.
@@ -11,12 +12,13 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { recipeAddressOfDcf } from '../core/address.js';
-import { CADDR_BYTES, CAddr } from '../core/caddr.js';
-import { decodeRecipe } from '../core/dcf.js';
-import { CorruptChunkError, CorruptRecipeError, DecodeError, NotFoundError, StoreError } from '../core/errors.js';
+import { CAddr } from '../core/caddr.js';
+import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
 import { hash, releaseMappedPages } from '../native/index.js';
+import type { ProofSigner } from '../proof/node-key.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
+import { consumedTx, packAddrs, unpackAddrs } from './consumed.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
 import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
@@ -25,6 +27,7 @@ import { PartialChunks } from './partials.js';
 import { Quarantine, type QuarantineEntry } from './quarantine.js';
 import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
+import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
 import { CACHED_BYTES, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
 import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
@@ -40,6 +43,8 @@ export interface StoreOptions {
   readonly chunkSize?: number;
   /** Check every chunk and recipe read from LMDB against its address (default true). */
   readonly verifyReads?: boolean;
+  /** Signs a proof of every output recorded (see proof-log.ts); none are recorded without. */
+  readonly signer?: ProofSigner;
 }
 
 /** What the action cache remembers about a materialized recipe. */
@@ -112,6 +117,8 @@ export class Store {
   readonly refs: RefTables;
   /** Pinned leaves and recipes (GC roots). */
   readonly pins: Pins;
+  /** Proofs of cached outputs, and the audit log of every output recorded. */
+  readonly proofs: ProofLog;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
   private readonly readCache = new LRUCache<string, CachedChunk>({
@@ -134,6 +141,7 @@ export class Store {
     this.quarantine = new Quarantine(quarantined, this.t, this.refs);
     this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
     this.verifyReads = options.verifyReads ?? true;
+    this.proofs = new ProofLog(this.t, options.signer);
     this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
 
@@ -306,31 +314,20 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** Records a computed output value (references held by its writer) and its action, atomically. */
+  /** Records a computed output value (references held by its writer), its action and proof, atomically. */
   async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number): Promise<void> {
     await this.write((del) => {
       putValueTx(this.t, addr, manifest, 'cache', 'held', del);
-      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, this.consumedBy(recipe), del);
+      this.recordActionTx(recipe, addr, manifest.size, cost, del);
     });
     await this.env.flushed;
   }
 
-  /**
-   * The addresses `recipe`'s computation consumes, as recorded with its action: each input's
-   * address, a ref input's current binding (an action recorded after a rebinding began is not
-   * kept, so this is the binding the computation read). 32 bytes each, in recipe order; none
-   * when the recipe's bytes do not decode (a damaged recipe must not fail the write).
-   */
-  private consumedBy(recipe: CAddr): Buffer {
-    const dcf = this.t.recipes.getBinary(recipe.bytes);
-    let inputs: readonly RecipeInput[] = [];
-    try {
-      if (dcf !== undefined) inputs = decodeRecipe(dcf).inputs;
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-    }
-    const addrs = inputs.map((input) => (isRefInput(input) ? this.refs.get(input.ref)?.addr : input));
-    return Buffer.concat(addrs.map((a) => a?.bytes ?? Buffer.alloc(CADDR_BYTES)));
+  /** Records `recipe`'s output as its action, with what it consumed and (if signing) its proof. */
+  private recordActionTx(recipe: CAddr, content: CAddr, size: number, cost: number, del: Deletions): void {
+    const consumed = consumedTx(this.t, this.refs, recipe);
+    putActionTx(this.t, this.chunkSize, recipe, content, size, cost, packAddrs(consumed.addrs), del);
+    this.proofs.recordTx(recipe, content, size, consumed);
   }
 
   /**
@@ -351,7 +348,7 @@ export class Store {
     await this.write((del) => {
       const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
       putValueTx(this.t, addr, manifest, 'cache', 'take', del);
-      putActionTx(this.t, this.chunkSize, recipe, addr, manifest.size, cost, this.consumedBy(recipe), del);
+      this.recordActionTx(recipe, addr, manifest.size, cost, del);
       dropPartialsTx(this.t, recipe, del);
     });
     await this.env.flushed;
@@ -462,7 +459,7 @@ export class Store {
     const raw = this.t.actions.get(addr.bytes);
     if (raw === undefined) return undefined;
     const { content, size, cost, lastAccess, inputs } = raw;
-    return { content: CAddr.fromBytes(content), size, cost, lastAccess, inputs: splitAddrs(inputs) };
+    return { content: CAddr.fromBytes(content), size, cost, lastAccess, inputs: unpackAddrs(inputs) };
   }
 
   /** Stores one computed chunk of a recipe's output and its partial-output entry, atomically. */
@@ -619,13 +616,6 @@ export class Store {
   async close(): Promise<void> {
     await this.env.close();
   }
-}
-
-/** 32-byte addresses laid end to end, back to addresses. */
-function splitAddrs(raw: Buffer | undefined): CAddr[] {
-  const addrs: CAddr[] = [];
-  for (let at = 0; raw && at + CADDR_BYTES <= raw.length; at += CADDR_BYTES) addrs.push(CAddr.fromBytes(raw.subarray(at, at + CADDR_BYTES)));
-  return addrs;
 }
 
 function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {

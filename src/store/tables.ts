@@ -46,6 +46,8 @@ export interface Tables {
   /** GC roots named by address: pinned leaves and recipes. */
   readonly pins: Database<number, Buffer>;
   readonly stats: Database<CacheStats, Buffer>;
+  /** Recipe address -> the proof of its cached output (see proof-log.ts). */
+  readonly proofs: BinaryDb;
   readonly meta: Database<number, string>;
 }
 
@@ -69,6 +71,7 @@ export function openTables(env: RootDatabase): Tables {
     valueRefs: env.openDB({ name: 'valueRefs', keyEncoding: 'binary' }),
     pins: env.openDB({ name: 'pins', keyEncoding: 'binary' }),
     stats: env.openDB({ name: 'cacheStats', keyEncoding: 'binary' }),
+    proofs: env.openDB({ name: 'proofs', ...binary }),
     meta: env.openDB({ name: 'meta' }),
   };
 }

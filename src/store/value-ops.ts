@@ -35,6 +35,7 @@ export function putActionTx(
   t: Tables, chunkSize: number, recipe: CAddr, content: CAddr, size: number, cost: number, inputs: Buffer, del: Deletions,
 ): void {
   const prev = t.actions.get(recipe.bytes);
+  void t.proofs.remove(recipe.bytes); // vouched for the previous output: the caller signs this one
   if (prev && !prev.content.equals(content.bytes)) unrefValueTx(t, chunkSize, prev.content, del);
   if (!prev || !prev.content.equals(content.bytes)) {
     void t.valueRefs.put(content.bytes, (t.valueRefs.get(content.bytes) ?? 0) + 1);
@@ -45,11 +46,12 @@ export function putActionTx(
   void t.stats.put(recipe.bytes, { hits: Math.max(old?.hits ?? 0, 1), cost, size, lastAccess: now, clock: clockOf(t) });
 }
 
-/** Forgets `recipe`'s output; the value goes with its last action unless it is a leaf. */
+/** Forgets `recipe`'s output and its proof; the value goes with its last action unless it is a leaf. */
 export function removeActionTx(t: Tables, chunkSize: number, recipe: Buffer, del: Deletions): boolean {
   const prev = t.actions.get(recipe);
   if (!prev) return false;
   void t.actions.remove(recipe);
+  void t.proofs.remove(recipe);
   unrefValueTx(t, chunkSize, prev.content, del);
   return true;
 }
@@ -62,6 +64,7 @@ export function disownActionTx(t: Tables, recipe: CAddr, content: CAddr): boolea
   const prev = t.actions.get(recipe.bytes);
   if (!prev || !prev.content.equals(content.bytes)) return false;
   void t.actions.remove(recipe.bytes);
+  void t.proofs.remove(recipe.bytes);
   const n = (t.valueRefs.get(content.bytes) ?? 1) - 1;
   if (n > 0) void t.valueRefs.put(content.bytes, n);
   else void t.valueRefs.remove(content.bytes);

@@ -284,6 +284,8 @@ export interface StatusResponse {
   scrubLastFinishedMs: bigint;
   /** "parallel" or "sequential" (deriva daemon --exec-mode). */
   execMode: string;
+  /** The node's Ed25519 public key (64 hex digits): it signs every derivation proof. */
+  nodeKey: string;
 }
 
 export interface PinRequest {
@@ -370,6 +372,48 @@ export interface ScrubResponse {
 
 export interface ListFunctionsResponse {
   functions: FunctionInfo[];
+}
+
+export interface GetProofRequest {
+  addr: string;
+}
+
+export interface GetProofResponse {
+  /** The chain as canonical JSON (docs/proofs.md): a leaf, or a proof with one node per input. */
+  chain: string;
+}
+
+export interface AuditRequest {
+  /** Only entries naming this address (or unique prefix) as recipe, input or output; empty: all. */
+  addr: string;
+  /** Only entries from this time on, ms since the epoch. */
+  sinceMs: bigint;
+  /** Only entries after this sequence number: the last one of the previous page. */
+  afterSeq: bigint;
+  /** At most this many entries; 0 means the daemon's page size (1000). */
+  limit: number;
+}
+
+export interface AuditEntry {
+  /** Position in the log, from 1, increasing; never reused. */
+  seq: bigint;
+  recipe: string;
+  /** Addresses read, in recipe order: leaves, or recipes whose outputs were read. */
+  inputs: string[];
+  /** Content hash and size of the output. */
+  output: string;
+  size: bigint;
+  /** Public key of the node that signed the proof. */
+  node: string;
+  timeMs: bigint;
+  /** Hash of the proof. */
+  proof: string;
+}
+
+export interface AuditResponse {
+  entries: AuditEntry[];
+  /** The page is full: ask again with after_seq set to the last entry's seq. */
+  more: boolean;
 }
 
 function createBasePutLeafRequest(): PutLeafRequest {
@@ -2805,6 +2849,7 @@ function createBaseStatusResponse(): StatusResponse {
     scrubLast: undefined,
     scrubLastFinishedMs: 0n,
     execMode: "",
+    nodeKey: "",
   };
 }
 
@@ -2953,6 +2998,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     }
     if (message.execMode !== "") {
       writer.uint32(226).string(message.execMode);
+    }
+    if (message.nodeKey !== "") {
+      writer.uint32(322).string(message.nodeKey);
     }
     return writer;
   },
@@ -3194,6 +3242,14 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.execMode = reader.string();
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.nodeKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3292,6 +3348,11 @@ export const StatusResponse: MessageFns<StatusResponse> = {
         : isSet(object.exec_mode)
         ? globalThis.String(object.exec_mode)
         : "",
+      nodeKey: isSet(object.nodeKey)
+        ? globalThis.String(object.nodeKey)
+        : isSet(object.node_key)
+        ? globalThis.String(object.node_key)
+        : "",
     };
   },
 
@@ -3381,6 +3442,9 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     if (message.execMode !== "") {
       obj.execMode = message.execMode;
     }
+    if (message.nodeKey !== "") {
+      obj.nodeKey = message.nodeKey;
+    }
     return obj;
   },
 
@@ -3441,6 +3505,7 @@ export const StatusResponse: MessageFns<StatusResponse> = {
       ? BigInt(object.scrubLastFinishedMs)
       : 0n;
     message.execMode = object.execMode ?? "";
+    message.nodeKey = object.nodeKey ?? "";
     return message;
   },
 };
@@ -4728,6 +4793,542 @@ export const ListFunctionsResponse: MessageFns<ListFunctionsResponse> = {
   },
 };
 
+function createBaseGetProofRequest(): GetProofRequest {
+  return { addr: "" };
+}
+
+export const GetProofRequest: MessageFns<GetProofRequest> = {
+  encode(message: GetProofRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.addr !== "") {
+      writer.uint32(10).string(message.addr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProofRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProofRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetProofRequest {
+    return { addr: isSet(object.addr) ? globalThis.String(object.addr) : "" };
+  },
+
+  toJSON(message: GetProofRequest): unknown {
+    const obj: any = {};
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProofRequest>, I>>(base?: I): GetProofRequest {
+    return GetProofRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProofRequest>, I>>(object: I): GetProofRequest {
+    const message = createBaseGetProofRequest();
+    message.addr = object.addr ?? "";
+    return message;
+  },
+};
+
+function createBaseGetProofResponse(): GetProofResponse {
+  return { chain: "" };
+}
+
+export const GetProofResponse: MessageFns<GetProofResponse> = {
+  encode(message: GetProofResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== "") {
+      writer.uint32(10).string(message.chain);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProofResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProofResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetProofResponse {
+    return { chain: isSet(object.chain) ? globalThis.String(object.chain) : "" };
+  },
+
+  toJSON(message: GetProofResponse): unknown {
+    const obj: any = {};
+    if (message.chain !== "") {
+      obj.chain = message.chain;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProofResponse>, I>>(base?: I): GetProofResponse {
+    return GetProofResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProofResponse>, I>>(object: I): GetProofResponse {
+    const message = createBaseGetProofResponse();
+    message.chain = object.chain ?? "";
+    return message;
+  },
+};
+
+function createBaseAuditRequest(): AuditRequest {
+  return { addr: "", sinceMs: 0n, afterSeq: 0n, limit: 0 };
+}
+
+export const AuditRequest: MessageFns<AuditRequest> = {
+  encode(message: AuditRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.addr !== "") {
+      writer.uint32(10).string(message.addr);
+    }
+    if (message.sinceMs !== 0n) {
+      if (BigInt.asUintN(64, message.sinceMs) !== message.sinceMs) {
+        throw new globalThis.Error("value provided for field message.sinceMs of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.sinceMs);
+    }
+    if (message.afterSeq !== 0n) {
+      if (BigInt.asUintN(64, message.afterSeq) !== message.afterSeq) {
+        throw new globalThis.Error("value provided for field message.afterSeq of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.afterSeq);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sinceMs = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.afterSeq = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRequest {
+    return {
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      sinceMs: isSet(object.sinceMs) ? BigInt(object.sinceMs) : isSet(object.since_ms) ? BigInt(object.since_ms) : 0n,
+      afterSeq: isSet(object.afterSeq)
+        ? BigInt(object.afterSeq)
+        : isSet(object.after_seq)
+        ? BigInt(object.after_seq)
+        : 0n,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: AuditRequest): unknown {
+    const obj: any = {};
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    if (message.sinceMs !== 0n) {
+      obj.sinceMs = message.sinceMs.toString();
+    }
+    if (message.afterSeq !== 0n) {
+      obj.afterSeq = message.afterSeq.toString();
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRequest>, I>>(base?: I): AuditRequest {
+    return AuditRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRequest>, I>>(object: I): AuditRequest {
+    const message = createBaseAuditRequest();
+    message.addr = object.addr ?? "";
+    message.sinceMs = (object.sinceMs !== undefined && object.sinceMs !== null) ? BigInt(object.sinceMs) : 0n;
+    message.afterSeq = (object.afterSeq !== undefined && object.afterSeq !== null) ? BigInt(object.afterSeq) : 0n;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseAuditEntry(): AuditEntry {
+  return { seq: 0n, recipe: "", inputs: [], output: "", size: 0n, node: "", timeMs: 0n, proof: "" };
+}
+
+export const AuditEntry: MessageFns<AuditEntry> = {
+  encode(message: AuditEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seq !== 0n) {
+      if (BigInt.asUintN(64, message.seq) !== message.seq) {
+        throw new globalThis.Error("value provided for field message.seq of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.seq);
+    }
+    if (message.recipe !== "") {
+      writer.uint32(18).string(message.recipe);
+    }
+    for (const v of message.inputs) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.output !== "") {
+      writer.uint32(34).string(message.output);
+    }
+    if (message.size !== 0n) {
+      if (BigInt.asUintN(64, message.size) !== message.size) {
+        throw new globalThis.Error("value provided for field message.size of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.size);
+    }
+    if (message.node !== "") {
+      writer.uint32(50).string(message.node);
+    }
+    if (message.timeMs !== 0n) {
+      if (BigInt.asUintN(64, message.timeMs) !== message.timeMs) {
+        throw new globalThis.Error("value provided for field message.timeMs of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.timeMs);
+    }
+    if (message.proof !== "") {
+      writer.uint32(66).string(message.proof);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.seq = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recipe = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inputs.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.output = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.size = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.timeMs = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.proof = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditEntry {
+    return {
+      seq: isSet(object.seq) ? BigInt(object.seq) : 0n,
+      recipe: isSet(object.recipe) ? globalThis.String(object.recipe) : "",
+      inputs: globalThis.Array.isArray(object?.inputs) ? object.inputs.map((e: any) => globalThis.String(e)) : [],
+      output: isSet(object.output) ? globalThis.String(object.output) : "",
+      size: isSet(object.size) ? BigInt(object.size) : 0n,
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      timeMs: isSet(object.timeMs) ? BigInt(object.timeMs) : isSet(object.time_ms) ? BigInt(object.time_ms) : 0n,
+      proof: isSet(object.proof) ? globalThis.String(object.proof) : "",
+    };
+  },
+
+  toJSON(message: AuditEntry): unknown {
+    const obj: any = {};
+    if (message.seq !== 0n) {
+      obj.seq = message.seq.toString();
+    }
+    if (message.recipe !== "") {
+      obj.recipe = message.recipe;
+    }
+    if (message.inputs?.length) {
+      obj.inputs = message.inputs;
+    }
+    if (message.output !== "") {
+      obj.output = message.output;
+    }
+    if (message.size !== 0n) {
+      obj.size = message.size.toString();
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.timeMs !== 0n) {
+      obj.timeMs = message.timeMs.toString();
+    }
+    if (message.proof !== "") {
+      obj.proof = message.proof;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditEntry>, I>>(base?: I): AuditEntry {
+    return AuditEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditEntry>, I>>(object: I): AuditEntry {
+    const message = createBaseAuditEntry();
+    message.seq = (object.seq !== undefined && object.seq !== null) ? BigInt(object.seq) : 0n;
+    message.recipe = object.recipe ?? "";
+    message.inputs = object.inputs?.map((e) => e) || [];
+    message.output = object.output ?? "";
+    message.size = (object.size !== undefined && object.size !== null) ? BigInt(object.size) : 0n;
+    message.node = object.node ?? "";
+    message.timeMs = (object.timeMs !== undefined && object.timeMs !== null) ? BigInt(object.timeMs) : 0n;
+    message.proof = object.proof ?? "";
+    return message;
+  },
+};
+
+function createBaseAuditResponse(): AuditResponse {
+  return { entries: [], more: false };
+}
+
+export const AuditResponse: MessageFns<AuditResponse> = {
+  encode(message: AuditResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      AuditEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.more !== false) {
+      writer.uint32(16).bool(message.more);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(AuditEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => AuditEntry.fromJSON(e)) : [],
+      more: isSet(object.more) ? globalThis.Boolean(object.more) : false,
+    };
+  },
+
+  toJSON(message: AuditResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => AuditEntry.toJSON(e));
+    }
+    if (message.more !== false) {
+      obj.more = message.more;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditResponse>, I>>(base?: I): AuditResponse {
+    return AuditResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditResponse>, I>>(object: I): AuditResponse {
+    const message = createBaseAuditResponse();
+    message.entries = object.entries?.map((e) => AuditEntry.fromPartial(e)) || [];
+    message.more = object.more ?? false;
+    return message;
+  },
+};
+
 export type DerivaService = typeof DerivaService;
 export const DerivaService = {
   /**
@@ -4899,6 +5500,29 @@ export const DerivaService = {
     responseSerialize: (value: ScrubResponse): Buffer => Buffer.from(ScrubResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ScrubResponse => ScrubResponse.decode(value),
   },
+  /**
+   * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or
+   * anchors (docs/proofs.md). NOT_FOUND when the output is not cached.
+   */
+  getProof: {
+    path: "/deriva.v1.Deriva/GetProof" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetProofRequest): Buffer => Buffer.from(GetProofRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetProofRequest => GetProofRequest.decode(value),
+    responseSerialize: (value: GetProofResponse): Buffer => Buffer.from(GetProofResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetProofResponse => GetProofResponse.decode(value),
+  },
+  /** The audit log: one entry per output this node recorded, oldest first, a page at a time. */
+  audit: {
+    path: "/deriva.v1.Deriva/Audit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AuditRequest): Buffer => Buffer.from(AuditRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AuditRequest => AuditRequest.decode(value),
+    responseSerialize: (value: AuditResponse): Buffer => Buffer.from(AuditResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AuditResponse => AuditResponse.decode(value),
+  },
 } as const;
 
 export interface DerivaServer extends UntypedServiceImplementation {
@@ -4942,6 +5566,13 @@ export interface DerivaServer extends UntypedServiceImplementation {
   gc: handleUnaryCall<GcRequest, GcResponse>;
   /** Checks every stored chunk and recipe against its address now, quarantining what is corrupt. */
   scrub: handleUnaryCall<ScrubRequest, ScrubResponse>;
+  /**
+   * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or
+   * anchors (docs/proofs.md). NOT_FOUND when the output is not cached.
+   */
+  getProof: handleUnaryCall<GetProofRequest, GetProofResponse>;
+  /** The audit log: one entry per output this node recorded, oldest first, a page at a time. */
+  audit: handleUnaryCall<AuditRequest, AuditResponse>;
 }
 
 export interface DerivaClient extends Client {
@@ -5181,6 +5812,41 @@ export interface DerivaClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ScrubResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The signed proof of a recipe's cached output, with its inputs' proofs down to leaves or
+   * anchors (docs/proofs.md). NOT_FOUND when the output is not cached.
+   */
+  getProof(
+    request: GetProofRequest,
+    callback: (error: ServiceError | null, response: GetProofResponse) => void,
+  ): ClientUnaryCall;
+  getProof(
+    request: GetProofRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetProofResponse) => void,
+  ): ClientUnaryCall;
+  getProof(
+    request: GetProofRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetProofResponse) => void,
+  ): ClientUnaryCall;
+  /** The audit log: one entry per output this node recorded, oldest first, a page at a time. */
+  audit(
+    request: AuditRequest,
+    callback: (error: ServiceError | null, response: AuditResponse) => void,
+  ): ClientUnaryCall;
+  audit(
+    request: AuditRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AuditResponse) => void,
+  ): ClientUnaryCall;
+  audit(
+    request: AuditRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AuditResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -23,6 +23,7 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       ['refs', String(s.refs)],
       ['cached', `${s.cachedOutputs} output(s), ${humanBytes(s.cachedBytes)} on disk${s.cacheBudget === undefined ? ' (no budget)' : ` of a ${humanBytes(s.cacheBudget)} budget`}, ${s.cachePolicy}; ${s.evictions} evicted since start`],
       ['pins', String(s.pins)],
+      ['node key', `${s.nodeKey} (signs derivation proofs)`],
       ['computed', `${s.computations} whole output(s) and ${s.chunksComputed} chunk(s) (${humanBytes(s.bytesComputed)}) since start, ${s.queued} queued, ${s.streaming} streaming now; inputs in ${s.execMode}`],
       ['integrity', `${s.integrityEvents} corrupt object(s) found since start, ${s.quarantined} in quarantine`],
       ['scrub', scrubText(s)],
