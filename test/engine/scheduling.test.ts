@@ -23,7 +23,7 @@ import type { ParamValue } from '../../src/core/recipe.js';
 import type { ExecMode } from '../../src/compute/exec-mode.js';
 import { Engine } from '../../src/engine/engine.js';
 import { hash } from '../../src/native/index.js';
-import { pseudoRandom } from '../helpers/temp.js';
+import { pseudoRandom, xorshift32 } from '../helpers/temp.js';
 
 const CS = 4096;
 const RUNS = Number(process.env.DERIVA_SCHEDULING_RUNS ?? 1000);
@@ -33,17 +33,6 @@ type Params = Map<string, ParamValue>;
 const none: Params = new Map();
 const str = (value: string): Params => new Map([['key', { type: 'string', value } as ParamValue]]);
 const sliceFrom = (offset: number): Params => new Map<string, ParamValue>([['offset', { type: 'int', value: BigInt(offset) }], ['length', { type: 'int', value: 1n << 40n }]]);
-
-/** xorshift32: the same delays for the same seed, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 /** A node of a test DAG: the recipe, and its output computed independently in TypeScript. */
 interface Node {
@@ -122,7 +111,8 @@ async function scratchDir(t: Test): Promise<string> {
  * their waits: that order is what the delays scramble.
  */
 async function delayedEngine(t: Test, mode: ExecMode, seed: number) {
-  const random = rng(seed);
+  const next = xorshift32(seed); // the same delays for the same seed, so a failure replays
+  const random = (): number => next() / 2 ** 32;
   const through: string[] = [];
   const beforeInput = async (input: CAddr): Promise<void> => {
     for (let hops = Math.floor(random() * 16); hops > 0; hops--) await new Promise<void>((go) => setImmediate(go));

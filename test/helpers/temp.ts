@@ -37,15 +37,21 @@ export async function createEngine(t: Test, options: Partial<EngineOptions> = {}
   return engine;
 }
 
-/** Deterministic pseudo-random bytes (xorshift32), for large inputs without a slow RNG. */
-export function pseudoRandom(length: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(length);
+/** xorshift32: a seeded generator of 32-bit words, the same sequence for the same seed. */
+export function xorshift32(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
+  return () => {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    out[i] = x & 0xff;
-  }
+    return x >>> 0;
+  };
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), for large inputs without a slow RNG. */
+export function pseudoRandom(length: number, seed = 1): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  const next = xorshift32(seed);
+  for (let i = 0; i < length; i++) out[i] = next() & 0xff;
   return out;
 }
