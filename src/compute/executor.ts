@@ -170,7 +170,8 @@ export class Executor {
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
     const epoch = this.epoch;
     const started = performance.now();
-    // The worker records the output and its action in one transaction.
+    // The worker records the output and its action in one transaction, unless the store's
+    // invalidation mark has moved by then (an input may have been replaced).
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
     // If an invalidation began meanwhile, its inputs may be the ones just replaced: take the
@@ -185,10 +186,12 @@ export class Executor {
 
   /**
    * Runs the function over its resolved inputs, rebuilding any input found corrupt. With
-   * `record`, the worker records the output as `addr`'s action; without, only as a value.
+   * `record`, the worker records the output as `addr`'s action (if the invalidation mark taken
+   * before the inputs were bound still holds); without, only as a value.
    */
-  private async run(addr: CAddr, recipe: Recipe, record: boolean): Promise<ComputeResult> {
+  private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult> {
     for (let attempt = 0; ; attempt++) {
+      const mark = this.store.invalidationMark(); // again after a repair, which moves it
       const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
       // The inputs' outputs are read by the worker: none may be evicted until it is done.
       const release = this.leases.hold([addr, ...bound]);
@@ -201,6 +204,7 @@ export class Executor {
             storeDir: this.store.dir,
             verifyReads: this.store.verifyReads,
             recipe: record ? addr.hex : undefined,
+            mark,
             fn: recipe.fn,
             params: plainParams(recipe),
             inputs: inputs.map((m) => m.content.hex),
@@ -228,7 +232,7 @@ export class Executor {
   async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
-    const result = await this.run(addr, recipe, false);
+    const result = await this.run(addr, recipe);
     this.store.refresh();
     return { content: CAddr.fromHex(result.content), size: result.size };
   }

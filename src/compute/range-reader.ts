@@ -282,6 +282,7 @@ export class RangeReader {
     this.executor.admitFor(addr, recipe.fn);
     const cs = this.store.chunkSize;
     const epoch = this.executor.invalidations;
+    const mark = this.store.invalidationMark();
     const total = await this.size(addr);
     const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable
     await this.readInto(this.input(recipe, 0), index * cs, input);
@@ -306,7 +307,7 @@ export class RangeReader {
     // Leased until stored (and promoted): eviction must not drop partial entries meanwhile.
     const release = this.leases.hold([addr]);
     const stored = this.leases
-      .writing(() => this.storeChunk(addr, index, bytes, total, cost))
+      .writing(() => this.storeChunk(addr, index, bytes, total, cost, mark))
       .finally(release)
       .then(() => this.onStored());
     this.pendingStores.add(stored);
@@ -318,10 +319,10 @@ export class RangeReader {
    * Hashes (off the JS thread) and stores a computed chunk with its partial entry; promotes the
    * output once all are stored. The reader that asked for the chunk does not wait for this.
    */
-  private async storeChunk(addr: CAddr, index: number, bytes: Uint8Array, size: number, cost: number): Promise<void> {
+  private async storeChunk(addr: CAddr, index: number, bytes: Uint8Array, size: number, cost: number, mark: number): Promise<void> {
     this.storing.set(addr.hex, (this.storing.get(addr.hex) ?? 0) + 1);
     try {
-      await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes, cost);
+      await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes, cost, mark);
     } catch (err) {
       this.executor.recordFailure(addr, err);
       throw err;
@@ -340,11 +341,12 @@ export class RangeReader {
       flight = (async () => {
         const started = performance.now();
         const epoch = this.executor.invalidations;
+        const mark = this.store.invalidationMark();
         const n = Math.ceil(size / this.store.chunkSize);
         const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
-        const out = await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, chunks, size });
+        const out = await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, mark, chunks, size });
         // Recorded as value and action in one transaction; taken back if an invalidation began
         // meanwhile (the value stays for whoever reads it now, until garbage collection).
         if (!this.executor.canKeep(epoch)) await this.store.disownOutput(addr, CAddr.fromHex(out.content));

@@ -44,6 +44,8 @@ export interface StreamRunContext {
    * since the run started, so its input may be a ref's old binding. Readers still get it.
    */
   keep(): boolean;
+  /** The store's invalidation mark taken before the input was bound (Store.putOutput). */
+  readonly mark: number;
 }
 
 /** A produced chunk: its bytes stay in memory only until the store has committed them. */
@@ -306,7 +308,7 @@ export class StreamRun {
     // The value (its chunk references passing from this run to it) and its action, atomically.
     // A run that an invalidation overtook records the value for its readers but no action
     // (its input may be a ref's old binding); garbage collection takes the value later.
-    if (this.ctx.keep()) await store.putOutput(this.addr, content, manifest, cpuMs);
+    if (this.ctx.keep()) await store.putOutput(this.addr, content, manifest, cpuMs, this.ctx.mark);
     else await store.putValue(content, manifest, 'cache', 'held');
     this.held.length = 0;
     this.recorded = true;

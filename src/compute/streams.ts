@@ -109,6 +109,7 @@ export class StreamRuns {
 
   private create(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
     const mark = this.ctx.invalidations();
+    const stored = this.ctx.store.invalidationMark();
     const input = this.ctx.inputOf(recipe);
     const params = plainParams(recipe);
     const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
@@ -118,6 +119,7 @@ export class StreamRuns {
       idleMs: this.ctx.idleMs,
       readInput: (offset, target) => this.ctx.readInto(input, offset, target),
       keep: () => this.ctx.canKeep(mark),
+      mark: stored,
     });
   }
 

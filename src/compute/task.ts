@@ -19,6 +19,8 @@ export interface ComputeTask extends StoreRef {
    * in one transaction. Absent for a verification rerun, which records the value only.
    */
   readonly recipe?: string;
+  /** The store's invalidation mark taken before the inputs were read (Store.putOutput). */
+  readonly mark?: number;
   readonly fn: { readonly name: string; readonly version: number };
   readonly params: ReadonlyMap<string, PlainParam>;
   /** Content addresses (hex) of the inputs, in recipe order. */
@@ -40,6 +42,8 @@ export interface ChunkTask {
 export interface AssembleTask extends StoreRef {
   /** The recipe (hex) whose partial chunks these are. */
   readonly recipe: string;
+  /** The store's invalidation mark taken before the promotion began (Store.promotePartials). */
+  readonly mark: number;
   /** Chunk addresses (hex), in order. */
   readonly chunks: readonly string[];
   readonly size: number;

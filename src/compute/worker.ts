@@ -64,7 +64,7 @@ async function computeWhole(task: ComputeTask): Promise<ComputeResult> {
   const recipe = task.recipe === undefined ? undefined : CAddr.fromHex(task.recipe);
   const written = await runFunction(store, registry.get(task.fn), task.params, inputs, (v) =>
     recipe
-      ? store.putOutput(recipe, v.addr, v.manifest, performance.now() - started)
+      ? store.putOutput(recipe, v.addr, v.manifest, performance.now() - started, task.mark).then(() => undefined)
       : store.putValue(v.addr, v.manifest, 'cache', 'held'),
   );
   return { content: written.addr.hex, size: written.manifest.size };
@@ -84,7 +84,7 @@ async function assembleChunks(task: AssembleTask): Promise<ComputeResult> {
   const chunks = task.chunks.map((hex) => Buffer.from(hex, 'hex'));
   for (const chunk of chunks) hasher.update(store.getChunk(chunk));
   const addr = CAddr.fromBytes(hasher.finalize());
-  await store.promotePartials(CAddr.fromHex(task.recipe), addr, { size: task.size, chunks });
+  await store.promotePartials(CAddr.fromHex(task.recipe), addr, { size: task.size, chunks }, task.mark);
   return { content: addr.hex, size: task.size };
 }
 

@@ -29,7 +29,7 @@ import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
-import { CACHED_BYTES, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
+import { CACHED_BYTES, INVALIDATIONS, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
 import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
@@ -314,13 +314,38 @@ export class Store {
     await this.env.flushed;
   }
 
-  /** Records a computed output value (references held by its writer), its action and proof, atomically. */
-  async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number): Promise<void> {
+  /**
+   * A mark of the outputs forgotten so far: every invalidation and ref rebinding moves it, in
+   * the transaction that forgets. A computation takes it before reading its inputs; if the
+   * mark has moved when its output is recorded, an input may have been replaced meanwhile (a
+   * ref rebound), so the output is not recorded as the recipe's: checked inside the recording
+   * transaction, nothing stale is ever visible.
+   */
+  invalidationMark(): number {
+    return this.t.meta.get(INVALIDATIONS) ?? 0;
+  }
+
+  /**
+   * Records a computed output value (references held by its writer) and, unless the
+   * invalidation mark moved since `mark` was taken, its action and proof, atomically. Resolves
+   * whether the action was recorded (if not, the value stays for its caller until garbage
+   * collection).
+   */
+  async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number, mark?: number): Promise<boolean> {
+    let recorded = false;
     await this.write((del) => {
       putValueTx(this.t, addr, manifest, 'cache', 'held', del);
+      if (!this.markHolds(mark)) return;
       this.recordActionTx(recipe, addr, manifest.size, cost, del);
+      recorded = true;
     });
     await this.env.flushed;
+    return recorded;
+  }
+
+  /** Inside a write transaction: whether nothing was invalidated since `mark` (or no mark given). */
+  private markHolds(mark: number | undefined): boolean {
+    return mark === undefined || (this.t.meta.get(INVALIDATIONS) ?? 0) === mark;
   }
 
   /** Records `recipe`'s output as its action, with what it consumed and (if signing) its proof. */
@@ -342,10 +367,12 @@ export class Store {
 
   /**
    * Records a chunkwise output whose chunks are all partial entries as one value and action,
-   * dropping the partial entries, atomically; its cost is what its chunks cost.
+   * dropping the partial entries, atomically; its cost is what its chunks cost. Nothing at all
+   * if the invalidation mark moved since `mark` (see {@link putOutput}).
    */
-  async promotePartials(recipe: CAddr, addr: CAddr, manifest: Manifest): Promise<void> {
+  async promotePartials(recipe: CAddr, addr: CAddr, manifest: Manifest, mark?: number): Promise<void> {
     await this.write((del) => {
+      if (!this.markHolds(mark)) return;
       const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
       putValueTx(this.t, addr, manifest, 'cache', 'take', del);
       this.recordActionTx(recipe, addr, manifest.size, cost, del);
@@ -462,9 +489,14 @@ export class Store {
     return { content: CAddr.fromBytes(content), size, cost, lastAccess, inputs: unpackAddrs(inputs) };
   }
 
-  /** Stores one computed chunk of a recipe's output and its partial-output entry, atomically. */
-  async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array, cost: number): Promise<void> {
-    await this.write((del) => putPartialTx(this.t, recipe, index, addr, bytes, cost, del));
+  /**
+   * Stores one computed chunk of a recipe's output and its partial-output entry, atomically;
+   * nothing if the invalidation mark moved since `mark` (see {@link putOutput}).
+   */
+  async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array, cost: number, mark?: number): Promise<void> {
+    await this.write((del) => {
+      if (this.markHolds(mark)) putPartialTx(this.t, recipe, index, addr, bytes, cost, del);
+    });
   }
 
   /** Forgets recipes' outputs, whole or partial, freeing what only they held; durable on resolve. */
@@ -540,6 +572,7 @@ export class Store {
 
   /** The body of {@link removeActions}, for use inside a transaction. */
   private removeActionsNow(addrs: readonly CAddr[], del: Deletions): void {
+    void this.t.meta.put(INVALIDATIONS, this.invalidationMark() + 1);
     for (const addr of addrs) {
       removeActionTx(this.t, this.chunkSize, addr.bytes, del);
       dropPartialsTx(this.t, addr, del);

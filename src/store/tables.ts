@@ -54,6 +54,8 @@ export interface Tables {
 /** Meta keys of the persistent cache counters. */
 export const CACHED_BYTES = 'cachedBytes';
 export const GDSF_CLOCK = 'gdsfClock';
+/** Bumped by every transaction that forgets outputs (invalidation, rebinding): see Store.invalidationMark. */
+export const INVALIDATIONS = 'invalidations';
 
 export function openTables(env: RootDatabase): Tables {
   const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
