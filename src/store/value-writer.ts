@@ -7,15 +7,29 @@
  * so eviction or GC can never delete a chunk this writer counts on. `finish` hands back the
  * manifest with those references held, for the caller to record atomically; `abort` gives them
  * back. A writer abandoned half-way leaves nothing a reader can see.
+ *
+ * The two hashes share the work between threads: a chunk's address is computed on the libuv
+ * pool while this thread hashes the value, both single-threaded (with rayon, the value's hash
+ * and the pool's would compete for the same cores, and its workers spin while they wait).
+ * Chunks are written as soon as they are hashed, a window of them in flight: the writer waits
+ * for the oldest only when the window is full, so reading, hashing and committing overlap.
+ * A chunk's buffer is reused once its write has committed (LMDB has copied it by then): fresh
+ * 1 MiB buffers for every chunk cost more in page faults and garbage collection than hashing.
  */
 import { CAddr } from '../core/caddr.js';
-import { Hasher, hash } from '../native/index.js';
+import { Hasher, hashAsync } from '../native/index.js';
 import type { RefKind } from './chunk-refs.js';
 import type { Manifest } from './manifest.js';
 import type { Store } from './store.js';
 
-/** Writes queued but not yet committed before `write` waits (bounds memory of huge puts). */
-const MAX_PENDING_BYTES = 8 * 1024 * 1024;
+/** Chunk bytes hashed or written but not yet committed before `write` waits (bounds memory). */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** A chunk on its way: hashed, then written; `done` never rejects (failures go to `failed`). */
+interface PendingChunk {
+  readonly done: Promise<void>;
+  readonly bytes: number;
+}
 
 export interface WrittenValue {
   readonly addr: CAddr;
@@ -27,7 +41,10 @@ export class ValueWriter {
   private readonly chunks: Buffer[] = [];
   /** Chunks whose reference is committed, to give back on abort. */
   private readonly held: Buffer[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Chunks not yet committed, oldest first. */
+  private readonly inFlight: PendingChunk[] = [];
+  /** Chunk buffers whose write has committed, free for the next chunks. */
+  private readonly spare: Buffer[] = [];
   private buffer: Buffer;
   private filled = 0;
   private size = 0;
@@ -51,40 +68,50 @@ export class ValueWriter {
       at += n;
       if (this.filled === this.buffer.length) this.flushChunk();
     }
-    this.hasher.update(bytes);
     this.size += bytes.length;
-    if (this.pendingBytes >= MAX_PENDING_BYTES) {
-      this.pendingBytes = 0;
-      await Promise.all(this.inFlight);
+    while (this.pendingBytes > MAX_PENDING_BYTES) {
+      const oldest = this.inFlight.shift()!;
+      await oldest.done;
+      this.pendingBytes -= oldest.bytes;
     }
   }
 
   /** Waits for every chunk; the value's manifest, its chunk references still held. */
   async finish(): Promise<WrittenValue> {
     if (this.filled > 0) this.flushChunk();
-    await Promise.all(this.inFlight);
+    await Promise.all(this.inFlight.map((c) => c.done));
     if (this.failed !== undefined) throw this.failed;
     return { addr: CAddr.fromBytes(this.hasher.finalize()), manifest: { size: this.size, chunks: this.chunks } };
   }
 
   /** Gives back the references taken so far (the value will not be recorded). */
   async abort(): Promise<void> {
-    await Promise.allSettled(this.inFlight);
+    await Promise.all(this.inFlight.map((c) => c.done));
     await this.store.releaseChunks(this.held.splice(0), this.kind);
   }
 
   private flushChunk(): void {
-    const chunk = this.buffer.subarray(0, this.filled);
-    const addr = hash(chunk);
-    this.chunks.push(addr);
-    // lmdb-js reads the bytes when the transaction runs: hand the buffer over, start anew.
-    const write = this.store.refChunk(addr, chunk, this.kind).then(() => {
-      this.held.push(addr);
-    });
-    this.inFlight.add(write);
-    void write.catch((err: unknown) => (this.failed ??= err)).finally(() => this.inFlight.delete(write));
+    const buffer = this.buffer;
+    const chunk = buffer.subarray(0, this.filled);
+    this.hasher.update(chunk, { parallel: false });
+    const index = this.chunks.push(EMPTY) - 1;
+    // lmdb-js reads the bytes when the transaction runs: the buffer is spare once it committed.
+    const done = hashAsync(chunk, { parallel: false })
+      .then(async (addr) => {
+        this.chunks[index] = addr;
+        await this.store.refChunk(addr, chunk, this.kind);
+        this.held.push(addr);
+        this.spare.push(buffer);
+      })
+      .catch((err: unknown) => {
+        this.failed ??= err;
+      });
+    this.inFlight.push({ done, bytes: chunk.length });
     this.pendingBytes += chunk.length;
-    this.buffer = Buffer.allocUnsafe(this.store.chunkSize);
+    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.store.chunkSize);
     this.filled = 0;
   }
 }
+
+/** Stands for a chunk address until the chunk is hashed. */
+const EMPTY = Buffer.alloc(0);
