@@ -17,13 +17,20 @@
  * 1 MiB buffers for every chunk cost more in page faults and garbage collection than hashing.
  */
 import { CAddr } from '../core/caddr.js';
-import { Hasher, hashAsync } from '../native/index.js';
+import { Hasher, hash, hashAsync } from '../native/index.js';
 import type { RefKind } from './chunk-refs.js';
 import type { Manifest } from './manifest.js';
 import type { Store } from './store.js';
 
-/** Chunk bytes hashed or written but not yet committed before `write` waits (bounds memory). */
+/**
+ * Chunk bytes hashed or written but not yet committed before `write` waits (bounds memory).
+ * lmdb-js commits the chunks queued meanwhile together, so this is room for about two commits:
+ * one being written while the next fills.
+ */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** Chunks shorter than this are hashed here: the thread pool's round trip costs more. */
+const POOL_HASH_MIN = 64 * 1024;
 
 /** A chunk on its way: hashed, then written; `done` never rejects (failures go to `failed`). */
 interface PendingChunk {
@@ -96,7 +103,8 @@ export class ValueWriter {
     this.hasher.update(chunk, { parallel: false });
     const index = this.chunks.push(EMPTY) - 1;
     // lmdb-js reads the bytes when the transaction runs: the buffer is spare once it committed.
-    const done = hashAsync(chunk, { parallel: false })
+    const chunkAddr = chunk.length < POOL_HASH_MIN ? Promise.resolve(hash(chunk)) : hashAsync(chunk, { parallel: false });
+    const done = chunkAddr
       .then(async (addr) => {
         this.chunks[index] = addr;
         await this.store.refChunk(addr, chunk, this.kind);
