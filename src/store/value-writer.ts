@@ -13,10 +13,10 @@
  * and the pool's would compete for the same cores, and its workers spin while they wait).
  * Chunks are written in groups, each group in one transaction once its chunks are hashed: every
  * commit is flushed to disk, and a commit per chunk or two made a 512 MiB put wait on 160-250
- * fdatasyncs (~145 now). A window of groups is in flight: the writer waits for the oldest only when the
- * window is full, so reading, hashing and committing overlap.
- * A chunk's buffer is reused once its write has committed (LMDB has copied it by then): fresh
- * 1 MiB buffers for every chunk cost more in page faults and garbage collection than hashing.
+ * fdatasyncs (~145 now). A window of groups is in flight: the writer waits for the oldest only
+ * when the window is full, so reading, hashing and committing overlap. A chunk's buffer is
+ * reused once its write has committed (LMDB has copied it by then): fresh 1 MiB buffers for
+ * every chunk cost more in page faults and garbage collection than hashing.
  */
 import { CAddr } from '../core/caddr.js';
 import { Hasher, hash, hashAsync } from '../native/index.js';
