@@ -3,7 +3,7 @@
 //!
 //! Exports: `hash(data, outLen?, parallel?)`, `keyedHash(key, data, outLen?)`,
 //! `deriveKey(context, material, outLen?)`, `hashAsync(data, parallel?)`, class
-//! `Hasher(keyOrContext?)` with `update(data)` and `finalize(outLen?)`, and the numbers
+//! `Hasher(keyOrContext?)` with `update(data, parallel?)` and `finalize(outLen?)`, and the numbers
 //! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; and `releaseMappedPages(path)`; then the float exports of
 //! `float_bindings`.
 
@@ -127,7 +127,8 @@ fn js_hasher_new<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {
 fn js_hasher_update<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {
     let cell = this_hasher(env, args, "update")?;
     let data = bytes_arg(env, args.get(0), "Hasher.update", "data")?;
-    hashing::update(&mut cell.borrow_mut().0, data, Parallelism::Auto);
+    let parallelism = parallel_arg(env, args.get(1), "Hasher.update")?;
+    hashing::update(&mut cell.borrow_mut().0, data, parallelism);
     Ok(args.this())
 }
 

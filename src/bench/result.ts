@@ -24,6 +24,14 @@ export function atMost(name: string, ratio: number, max: number, detail: string)
   return { name, ratio, target: `<= ${max}`, ok: ratio <= max, detail };
 }
 
+/** Target of a {@link context} result. */
+const NO_TARGET = 'none';
+
+/** A ratio reported for context only: no target, never a miss. */
+export function context(name: string, ratio: number, detail: string): BenchResult {
+  return { name, ratio, target: NO_TARGET, ok: true, detail };
+}
+
 /** Median of timings (ms) of `runs` calls of `fn`. */
 export async function medianMs(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
   const times: number[] = [];
@@ -37,7 +45,7 @@ export async function medianMs(runs: number, fn: () => Promise<unknown> | unknow
 }
 
 export function formatResults(results: readonly BenchResult[]): string {
-  const rows = results.map((r) => [r.ok ? 'ok  ' : 'MISS', r.name, r.ratio.toFixed(2) + 'x', r.target, r.detail]);
+  const rows = results.map((r) => [r.target === NO_TARGET ? 'info' : r.ok ? 'ok  ' : 'MISS', r.name, r.ratio.toFixed(2) + 'x', r.target, r.detail]);
   const widths = [4, ...[1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)))];
   return rows.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n');
 }

@@ -30,7 +30,7 @@ export const MAX_OUT_LEN = 1024 * 1024;
 export const PARALLEL_THRESHOLD = 128 * 1024;
 
 interface NativeHasher {
-  update(data: Uint8Array): NativeHasher;
+  update(data: Uint8Array, parallel?: boolean): NativeHasher;
   finalize(outLen?: number): Buffer;
 }
 
@@ -218,10 +218,13 @@ export class Hasher {
     return hasher;
   }
 
-  /** Appends `data` (read in place, not retained); updates of 128 KiB or more use rayon threads. */
-  update(data: Uint8Array): this {
+  /**
+   * Appends `data` (read in place, not retained). Updates of 128 KiB or more use rayon threads
+   * unless `parallel` is false (as for {@link hash}).
+   */
+  update(data: Uint8Array, options?: Pick<HashOptions, 'parallel'>): this {
     checkBytes('Hasher.update', 'data', data);
-    this.#native.update(data);
+    this.#native.update(data, parallelOf('Hasher.update', options?.parallel));
     return this;
   }
 

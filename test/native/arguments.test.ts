@@ -84,6 +84,7 @@ t.test('outLen must be an integer from 0 to 1 MiB', async (t) => {
 t.test('parallel must be a boolean', async (t) => {
   t.throws(() => hash(data, { parallel: 1 as never }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   await t.rejects(hashAsync(data, { parallel: 'yes' as never }), { name: 'TypeError' });
+  t.throws(() => new Hasher().update(data, { parallel: 0 as never }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
 });
 
 t.test('hashAsync rejects (does not throw) on bad data', async (t) => {

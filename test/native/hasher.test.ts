@@ -23,6 +23,13 @@ t.test('finalize is non-destructive: more updates continue the same stream', asy
   t.same(hasher.finalize(), hash(Buffer.from('hello world')), 'updates after finalize extend the input');
 });
 
+t.test('updates on one thread or several give the same digest', async (t) => {
+  const data = bytes(PARALLEL_THRESHOLD * 3 + 7, 5);
+  for (const parallel of [undefined, true, false]) {
+    t.same(new Hasher().update(data.subarray(0, 1000), { parallel }).update(data.subarray(1000), { parallel }).finalize(), hash(data), `parallel ${parallel}`);
+  }
+});
+
 t.test('hashers are independent', async (t) => {
   const a = new Hasher().update(Buffer.from('a'));
   const b = new Hasher().update(Buffer.from('b'));
