@@ -36,7 +36,7 @@ import type { EngineObserver } from '../metrics/observer.js';
 import type { Manifest } from '../store/manifest.js';
 import type { Store } from '../store/store.js';
 import { hashAsync } from '../native/index.js';
-import { readInto } from '../store/value-reader.js';
+import { readIntoLoaded } from '../store/value-reader.js';
 import { failure, type Executor } from './executor.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
@@ -168,7 +168,7 @@ export class RangeReader {
   }
 
   private async readOnce(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
-    if (this.store.isLeaf(addr)) return readInto(this.store, this.manifest(addr), offset, target);
+    if (this.store.isLeaf(addr)) return readIntoLoaded(this.store, this.manifest(addr), offset, target);
     const release = this.leases.hold([addr]);
     try {
       const n = await this.readRecipe(addr, offset, target);
@@ -184,7 +184,7 @@ export class RangeReader {
     const output = this.executor.cachedOutput(addr);
     if (output) {
       this.observer.onCacheLookup('output', true);
-      return readInto(this.store, this.manifest(output.content), offset, target);
+      return readIntoLoaded(this.store, this.manifest(output.content), offset, target);
     }
     const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'streaming') {
@@ -192,7 +192,7 @@ export class RangeReader {
       this.executor.admitFor(addr, recipe.fn);
       return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
     }
-    if (fn.kind === 'whole') return readInto(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
+    if (fn.kind === 'whole') return readIntoLoaded(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
     const total = await this.size(addr);
     const start = Math.max(0, Math.min(offset, total));
     const end = Math.min(total, start + target.length);

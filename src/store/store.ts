@@ -15,7 +15,7 @@ import { recipeAddressOfDcf } from '../core/address.js';
 import { CAddr } from '../core/caddr.js';
 import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
 import { isRefInput, type RecipeInput } from '../core/recipe.js';
-import { hash, releaseMappedPages } from '../native/index.js';
+import { hash, hashAsync, releaseMappedPages } from '../native/index.js';
 import type { ProofSigner } from '../proof/node-key.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { consumedTx, packAddrs, unpackAddrs } from './consumed.js';
@@ -121,6 +121,8 @@ export class Store {
   readonly proofs: ProofLog;
   private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
   private readonly spareBuffers: Buffer[] = [];
+  /** Chunks {@link loadChunks} is checking, by raw address as latin1. */
+  private readonly loading = new Map<string, Promise<void>>();
   private readonly readCache = new LRUCache<string, CachedChunk>({
     max: READ_CACHE_CHUNKS,
     dispose: (chunk) => this.spareBuffers.push(chunk.buffer),
@@ -270,18 +272,52 @@ export class Store {
     const key = addr.toString('latin1');
     let chunk = this.readCache.get(key);
     if (!chunk) {
-      // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
-      const view = this.t.chunks.getBinaryFast(addr);
-      if (view === undefined) throw this.missingChunk(addr);
-      this.checkChunk(addr, view.subarray(0, view.length));
-      const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
-      // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
-      buffer.set(view.subarray(0, view.length));
-      this.throughMap(view.length);
-      chunk = { buffer, length: view.length };
+      chunk = this.copyOut(addr);
+      this.checkChunk(addr, chunk.buffer.subarray(0, chunk.length));
       this.readCache.set(key, chunk);
     }
     target.set(chunk.buffer.subarray(from, Math.min(to, chunk.length)), at);
+  }
+
+  /**
+   * Brings chunks into the read cache, checking each against its address on the libuv pool
+   * rather than on the JS thread (where the mount serves every request); then
+   * {@link copyFromChunk} finds them there. A {@link CorruptChunkError} if one is corrupt.
+   */
+  async loadChunks(addrs: readonly Buffer[]): Promise<void> {
+    await Promise.all(addrs.map((addr) => this.loadChunk(addr)));
+  }
+
+  private loadChunk(addr: Buffer): Promise<void> | undefined {
+    const key = addr.toString('latin1');
+    if (this.readCache.has(key)) return undefined;
+    let loading = this.loading.get(key);
+    if (!loading) {
+      const chunk = this.copyOut(addr);
+      loading = (this.verifyReads ? hashAsync(chunk.buffer.subarray(0, chunk.length), { parallel: false }) : Promise.resolve(addr))
+        .then((digest) => {
+          if (!digest.equals(addr)) {
+            this.spareBuffers.push(chunk.buffer);
+            throw new CorruptChunkError(addr.toString('hex'));
+          }
+          this.readCache.set(key, chunk);
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  /** A copy of a stored chunk in a reusable buffer, unchecked. */
+  private copyOut(addr: Buffer): CachedChunk {
+    // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
+    const view = this.t.chunks.getBinaryFast(addr);
+    if (view === undefined) throw this.missingChunk(addr);
+    const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
+    // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
+    buffer.set(view.subarray(0, view.length));
+    this.throughMap(view.length);
+    return { buffer, length: view.length };
   }
 
   /** Counts bytes read or written through the map, releasing mapped pages now and then (see above). */

@@ -26,6 +26,22 @@ export function readInto(store: Store, manifest: Manifest, offset: number, targe
   return end - start;
 }
 
+/**
+ * {@link readInto}, once the chunks it covers are in the store's read cache, checked off the
+ * JS thread (Store.loadChunks): what the mount and gRPC reads use. The chunk after them starts
+ * loading too, so a sequential reader finds it checked already.
+ */
+export async function readIntoLoaded(store: Store, manifest: Manifest, offset: number, target: Uint8Array): Promise<number> {
+  const cs = store.chunkSize;
+  const first = Math.floor(Math.max(0, offset) / cs);
+  const end = Math.min(manifest.size, Math.max(0, offset) + target.length);
+  const last = Math.max(first, Math.ceil(end / cs));
+  const next = manifest.chunks[last];
+  if (next) store.loadChunks([next]).catch(() => {}); // a corrupt one fails its own read later
+  await store.loadChunks(manifest.chunks.slice(first, last));
+  return readInto(store, manifest, offset, target);
+}
+
 /** Yields a value's chunks in order, one at a time (each a fresh copy). */
 export function* iterateChunks(store: Store, manifest: Manifest): Generator<Buffer> {
   for (const addr of manifest.chunks) yield store.getChunk(addr);

@@ -1,10 +1,12 @@
 import t from 'tap';
 import { recipeAddressOfDcf } from '../../src/core/address.js';
 import { CAddr } from '../../src/core/caddr.js';
+import { CorruptChunkError } from '../../src/core/errors.js';
 import { hash } from '../../src/native/index.js';
 import { Store } from '../../src/store/store.js';
-import { readRange } from '../../src/store/value-reader.js';
+import { readIntoLoaded, readRange } from '../../src/store/value-reader.js';
 import { ValueWriter, type WrittenValue } from '../../src/store/value-writer.js';
+import { flipChunkByte } from '../helpers/corrupt.js';
 import { createStore, pseudoRandom, tempDir } from '../helpers/temp.js';
 
 const CS = 4096;
@@ -107,4 +109,25 @@ t.test('prefix lookup finds leaves and recipes', async (t) => {
 t.test('a bad chunk size for a new store is a clear error', async (t) => {
   const dir = await tempDir(t);
   t.throws(() => Store.open(dir, { chunkSize: 1000 }), { code: 'STORE', message: /power of two/ });
+});
+
+t.test('reads that load chunks first check them off the JS thread; a corrupt one is refused', async (t) => {
+  const dir = await tempDir(t);
+  const bytes = pseudoRandom(4 * CS + 10, 21);
+  let manifest;
+  {
+    const store = Store.open(dir, { chunkSize: CS });
+    manifest = (await writeValue(store, bytes, true)).manifest;
+    await store.close();
+  }
+  await flipChunkByte(dir, manifest.chunks[2]!, 5);
+  const store = Store.open(dir);
+  t.teardown(() => store.close());
+  const target = Buffer.alloc(2 * CS);
+  t.equal(await readIntoLoaded(store, manifest, 0, target), 2 * CS);
+  t.same(target, bytes.subarray(0, 2 * CS), 'intact chunks read (and the corrupt next one started loading)');
+  await t.rejects(readIntoLoaded(store, manifest, 2 * CS, target), CorruptChunkError, 'the corrupt chunk is never served');
+  await t.rejects(readIntoLoaded(store, manifest, 2 * CS + 7, Buffer.alloc(1)), { code: 'INTEGRITY' }, 'nor cached: refused again');
+  store.verifyReads = false;
+  t.equal(await readIntoLoaded(store, manifest, 2 * CS, target), 2 * CS, 'with checks off it is served as stored');
 });
