@@ -1,10 +1,10 @@
 /**
  * Ingest benchmark: putting a 512 MiB file (read, chunk, hash, store, flush) against copying
- * the same file on the same filesystem, both from a warm page cache, round after round. A put
- * is acknowledged only once durable, so the baseline the target applies to is the copy made
- * durable too: `cp`, then `sync` of the copy (an fsync of that one file). Plain `cp`, which
- * returns with its data still in the page cache, is reported for context: against it a put
- * would be charged for a disk flush the baseline never waits for.
+ * the same file on the same filesystem, both from a warm page cache, round after round. The
+ * target (issue #2) is against a plain `cp`, which returns with its data still in the page
+ * cache, while a put is acknowledged only once durable: the put pays for a disk flush the
+ * baseline never waits for. So the copy made durable too (`cp`, then `sync` of the copy, an
+ * fsync of that one file) is reported beside it, for context.
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
