@@ -10,10 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
-import type { ExecMode } from '../compute/exec-mode.js';
-import type { FloatPolicy } from '../compute/float-policy.js';
-import type { PolicyName } from '../engine/cache-policy.js';
-import { Engine, type InvalidationPolicy } from '../engine/engine.js';
+import { Engine, type EngineOptions } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { materializationLog } from '../metrics/log-observer.js';
@@ -25,32 +22,22 @@ import { lockHome, type HomeLock } from './lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { VERSION } from './version.js';
 
+/** Engine settings the daemon passes through as given (see EngineOptions). */
+type EngineSettings = Pick<
+  EngineOptions,
+  'threads' | 'invalidation' | 'floatPolicy' | 'execMode' | 'cacheSize' | 'cachePolicy' | 'verifyReads' | 'verify' | 'scrubIntervalMs' | 'scrubRate'
+>;
+
 export interface DaemonOptions {
   readonly home: string;
+  /** Passed to the engine as given (defaults: see EngineOptions). */
+  readonly engine?: EngineSettings;
   /** Extra TCP listen addresses, HOST:PORT. */
   readonly listen?: readonly string[];
   /** Where to mount the store with FUSE; no mount when absent. */
   readonly mount?: string;
-  /** Compute worker threads (default: one per core). */
-  readonly threads?: number;
   /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
   readonly metrics?: string;
-  /** What `invalidate` does to cached dependents by default (see engine/invalidation.ts). */
-  readonly invalidation?: InvalidationPolicy;
-  /** Whether float functions may be registered and computed (default `strict`). */
-  readonly floatPolicy?: FloatPolicy;
-  /** How a recipe's inputs are materialized (default `parallel`). */
-  readonly execMode?: ExecMode;
-  /** Disk budget of cached outputs in bytes (default: unbounded). */
-  readonly cacheSize?: number;
-  readonly cachePolicy?: PolicyName;
-  /** Check chunks and recipes read against their address (default true). */
-  readonly verifyReads?: boolean;
-  /** Verification mode for every read (default false). */
-  readonly verify?: boolean;
-  /** Background scrub every this many ms (default: none), reading at most `scrubRate` bytes/s. */
-  readonly scrubIntervalMs?: number;
-  readonly scrubRate?: number;
 }
 
 /** How long in-flight requests may take to finish at shutdown. */
@@ -81,19 +68,10 @@ export class Daemon {
       const nodeKey = await NodeKey.loadOrCreate(layout.nodeKey); // created under the lock: no race
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
       const engine = Engine.open({
+        ...options.engine,
         storeDir: layout.store,
-        threads: options.threads,
         observer,
-        invalidation: options.invalidation,
-        floatPolicy: options.floatPolicy,
-        execMode: options.execMode,
         onBackgroundError: (err) => log.error({ err }, 'deferred invalidation failed'),
-        cacheSize: options.cacheSize,
-        cachePolicy: options.cachePolicy,
-        verifyReads: options.verifyReads,
-        verify: options.verify,
-        scrubIntervalMs: options.scrubIntervalMs,
-        scrubRate: options.scrubRate,
         logger: log,
         nodeKey,
       });
@@ -113,7 +91,7 @@ export class Daemon {
       const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
       if (metrics) undo.unshift(() => metrics.close());
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
-      const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options;
+      const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options.engine ?? {};
       const checks = { verifyReads, verify, scrubIntervalMs, scrubRate };
       const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url, checks };
       log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');

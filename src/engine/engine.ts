@@ -323,9 +323,8 @@ export class Engine {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
-    const action = this.store.getAction(addr);
-    const out = action && this.executor.cachedOutput(addr);
-    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, consumed: action.inputs, state: 'materialized' };
+    const out = this.executor.cachedOutput(addr);
+    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, consumed: this.store.getConsumed(addr), state: 'materialized' };
     const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
     const produced = this.streams.progress(addr);
     if (produced !== undefined) return { ...base, state: 'computing', produced };

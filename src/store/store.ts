@@ -56,11 +56,6 @@ export interface ActionEntry {
   readonly cost: number;
   /** Milliseconds since the epoch of the computation. */
   readonly lastAccess: number;
-  /**
-   * The addresses the computation consumed, in recipe order: each input's address, a ref
-   * input's binding at the time. Empty for outputs recorded before this was kept.
-   */
-  readonly inputs: readonly CAddr[];
 }
 
 /**
@@ -521,8 +516,18 @@ export class Store {
   getAction(addr: CAddr): ActionEntry | undefined {
     const raw = this.t.actions.get(addr.bytes);
     if (raw === undefined) return undefined;
-    const { content, size, cost, lastAccess, inputs } = raw;
-    return { content: CAddr.fromBytes(content), size, cost, lastAccess, inputs: unpackAddrs(inputs) };
+    const { content, size, cost, lastAccess } = raw;
+    return { content: CAddr.fromBytes(content), size, cost, lastAccess };
+  }
+
+  /**
+   * What the computation of `recipe`'s recorded output consumed, in recipe order: each input's
+   * address, a ref input's binding at the time (empty for outputs recorded before this was
+   * kept); undefined without a recorded output.
+   */
+  getConsumed(recipe: CAddr): CAddr[] | undefined {
+    const raw = this.t.actions.get(recipe.bytes);
+    return raw && unpackAddrs(raw.inputs);
   }
 
   /**

@@ -11,9 +11,7 @@
  * The store lives in /dev/shm when there is one: this tests scheduling, not durability.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { CAddr } from '../../src/core/caddr.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
@@ -21,7 +19,7 @@ import type { ParamValue } from '../../src/core/recipe.js';
 import type { ExecMode } from '../../src/compute/exec-mode.js';
 import { Engine } from '../../src/engine/engine.js';
 import { hash } from '../../src/native/index.js';
-import { pseudoRandom, xorshift32 } from '../helpers/temp.js';
+import { pseudoRandom, tempDir, xorshift32 } from '../helpers/temp.js';
 
 const CS = 4096;
 const RUNS = Number(process.env.DERIVA_SCHEDULING_RUNS ?? 1000);
@@ -96,13 +94,6 @@ const shapes: Record<string, (d: Dags, leaf: Node) => Promise<Node>> = {
   },
 };
 
-/** A fresh store in memory-backed storage when there is some, removed at teardown. */
-async function scratchDir(t: Test): Promise<string> {
-  const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'deriva-sched-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /**
  * Opens an engine whose every input materialization first waits a random 0-15 turns of the
  * event loop, and one time in five a 1-2 ms timer too, recording the order inputs get through
@@ -117,7 +108,7 @@ async function delayedEngine(t: Test, mode: ExecMode, seed: number) {
     if (random() < 0.2) await new Promise<void>((go) => setTimeout(go, 1 + random()));
     through.push(input.hex);
   };
-  const engine = Engine.open({ storeDir: await scratchDir(t), chunkSize: CS, threads: 2, execMode: mode, beforeInput });
+  const engine = Engine.open({ storeDir: await tempDir(t, existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), chunkSize: CS, threads: 2, execMode: mode, beforeInput });
   t.teardown(() => engine.close());
   return { engine, through };
 }

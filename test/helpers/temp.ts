@@ -8,9 +8,9 @@ import type { Test } from 'tap';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { Store, type StoreOptions } from '../../src/store/store.js';
 
-/** A fresh temp directory, removed when the test ends. */
-export async function tempDir(t: Test): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'deriva-test-'));
+/** A fresh temp directory (under `base`, the OS temp dir by default), removed when the test ends. */
+export async function tempDir(t: Test, base = tmpdir()): Promise<string> {
+  const dir = await mkdtemp(join(base, 'deriva-test-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
