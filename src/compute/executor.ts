@@ -168,16 +168,12 @@ export class Executor {
     this.policy.admit?.(recipe.fn);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    const epoch = this.epoch;
     const started = performance.now();
-    // The worker records the output and its action in one transaction, unless the store's
-    // invalidation mark has moved by then (an input may have been replaced).
+    // The worker records the output and its action in one transaction, unless an invalidation
+    // committed since the inputs were bound (Store.putOutput): then the value stays for this
+    // caller, named by no action, until garbage collection. One that commits later forgets it.
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
-    // If an invalidation began meanwhile, its inputs may be the ones just replaced: take the
-    // action back (the value stays for this caller until garbage collection) before anyone
-    // else can hit it.
-    if (!this.canKeep(epoch)) await this.store.disownOutput(addr, content);
     this.store.refresh(); // see the output and action entry the worker committed
     const seconds = (performance.now() - started) / 1000;
     this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: result.size });

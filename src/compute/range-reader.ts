@@ -340,16 +340,14 @@ export class RangeReader {
     if (!flight) {
       flight = (async () => {
         const started = performance.now();
-        const epoch = this.executor.invalidations;
         const mark = this.store.invalidationMark();
         const n = Math.ceil(size / this.store.chunkSize);
         const found = Array.from({ length: n }, (_, i) => this.store.partials.get(addr, i));
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
-        const out = await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, mark, chunks, size });
-        // Recorded as value and action in one transaction; taken back if an invalidation began
-        // meanwhile (the value stays for whoever reads it now, until garbage collection).
-        if (!this.executor.canKeep(epoch)) await this.store.disownOutput(addr, CAddr.fromHex(out.content));
+        await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, mark, chunks, size });
+        // Recorded as value and action in one transaction, unless an invalidation committed
+        // since `mark` (then nothing is recorded: Store.promotePartials).
         this.store.refresh(); // see the value and action entry the worker committed
         const fn = formatFunctionId(this.decode(addr).recipe.fn);
         this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'promotion', seconds: (performance.now() - started) / 1000, bytes: size });

@@ -30,7 +30,7 @@ import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
 import { CACHED_BYTES, INVALIDATIONS, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
-import { disownActionTx, dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
+import { dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
@@ -384,16 +384,6 @@ export class Store {
     const consumed = consumedTx(this.t, this.refs, recipe);
     putActionTx(this.t, this.chunkSize, recipe, content, size, cost, packAddrs(consumed.addrs), del);
     this.proofs.recordTx(recipe, content, size, consumed);
-  }
-
-  /**
-   * Takes back the action {@link putOutput} recorded for `recipe` if it still names `content`
-   * (a result computed while an invalidation ran: served to its caller, not kept). The value
-   * itself stays, named by no action, until garbage collection sweeps it. Durable on resolve.
-   */
-  async disownOutput(recipe: CAddr, content: CAddr): Promise<void> {
-    await this.write(() => disownActionTx(this.t, recipe, content));
-    await this.env.flushed;
   }
 
   /**

@@ -56,21 +56,6 @@ export function removeActionTx(t: Tables, chunkSize: number, recipe: Buffer, del
   return true;
 }
 
-/**
- * Forgets `recipe`'s action if it names `content`, keeping the value (unless a leaf, it is left
- * to garbage collection): its caller may still be reading it.
- */
-export function disownActionTx(t: Tables, recipe: CAddr, content: CAddr): boolean {
-  const prev = t.actions.get(recipe.bytes);
-  if (!prev || !prev.content.equals(content.bytes)) return false;
-  void t.actions.remove(recipe.bytes);
-  void t.proofs.remove(recipe.bytes);
-  const n = (t.valueRefs.get(content.bytes) ?? 1) - 1;
-  if (n > 0) void t.valueRefs.put(content.bytes, n);
-  else void t.valueRefs.remove(content.bytes);
-  return true;
-}
-
 function unrefValueTx(t: Tables, chunkSize: number, content: Buffer, del: Deletions): void {
   const n = (t.valueRefs.get(content) ?? 1) - 1;
   if (n > 0) {
