@@ -51,8 +51,11 @@ interface FunctionBase {
 /** Output byte i is a function of input byte i and its absolute offset i; one input. */
 export interface ChunkwiseFunction extends FunctionBase {
   readonly kind: 'chunkwise';
-  /** Maps `input`, which starts at absolute offset `offset`, to output of the same length. */
-  map(input: Uint8Array, offset: number, params: Params): Uint8Array;
+  /**
+   * Maps `input`, which starts at absolute offset `offset`, to output of the same length,
+   * written into `out` (the caller owns the memory, so a worker can reuse one buffer).
+   */
+  map(input: Uint8Array, offset: number, params: Params, out: Uint8Array): void;
 }
 
 /** A piece of a structural output: a range of one input, or literal bytes. */

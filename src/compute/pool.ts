@@ -64,13 +64,13 @@ export class ComputePool {
     return unlessCorrupt((await this.piscina.run(task, { name: 'assemble' })) as ComputeResult | CorruptResult);
   }
 
-  /** Computes one chunk of a chunkwise output (not stored); input and output are transferred. */
-  async mapChunk(task: ChunkTask): Promise<Uint8Array> {
-    // Transfer only a buffer the view owns whole (never, say, Node's shared small-Buffer pool).
-    const { buffer, byteOffset, byteLength } = task.input;
-    const owned = buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength;
-    const transferList = owned ? [buffer] : [];
-    return (await this.piscina.run(task, { name: 'mapChunk', transferList })) as Uint8Array;
+  /**
+   * Computes one chunk of a chunkwise output (not stored); input bytes and output are
+   * transferred. Null when the input, given as a stored chunk's address, is missing or corrupt.
+   */
+  async mapChunk(task: ChunkTask): Promise<Uint8Array | null> {
+    const transferList = [...transferable(task.input), ...(task.out ? [task.out] : [])];
+    return (await this.piscina.run(task, { name: 'mapChunk', transferList })) as Uint8Array | null;
   }
 
   /** Tasks waiting for a free worker. */
@@ -86,4 +86,11 @@ export class ComputePool {
 function unlessCorrupt(result: ComputeResult | CorruptResult): ComputeResult {
   if ('corrupt' in result) throw new CorruptChunkError(result.corrupt, result.message);
   return result;
+}
+
+/** A buffer the view owns whole, to move (never, say, Node's shared small-Buffer pool). */
+function transferable(input: Uint8Array | string): ArrayBuffer[] {
+  if (typeof input === 'string') return [];
+  const { buffer, byteOffset, byteLength } = input;
+  return buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength ? [buffer] : [];
 }

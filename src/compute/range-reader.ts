@@ -67,6 +67,9 @@ interface Layout {
   readonly size: number;
 }
 
+/** Chunk buffers kept for reuse (see ChunkTask.out). */
+const SPARE_CHUNKS = 8;
+
 export class RangeReader {
   private readonly decoded = new LRUCache<string, Decoded>({ max: 10_000 });
   private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
@@ -80,6 +83,8 @@ export class RangeReader {
   private readonly storing = new Map<string, number>();
   private readonly pendingStores = new Set<Promise<void>>();
   private readonly promotions = new Map<string, Promise<void>>();
+  /** Buffers of computed chunks now stored, for the pool to map the next chunks into. */
+  private readonly spareChunks: ArrayBuffer[] = [];
   /** Output chunks computed one at a time, and the input bytes they covered. */
   readonly counters = { chunksComputed: 0, bytesComputed: 0 };
 
@@ -254,7 +259,7 @@ export class RangeReader {
    * just computed is served from its bytes while it is being stored.
    */
   private chunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
-    const stored = this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
+    const stored = this.storedChunk(addr, index);
     const key = `${addr.hex}:${index}`;
     // A miss waits for a computation; a chunk already computed and still being stored is a hit.
     this.observer.onCacheLookup('chunk', stored !== undefined || (this.chunkFlights.has(key) && !this.computing.has(key)));
@@ -280,28 +285,16 @@ export class RangeReader {
 
   private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
     this.executor.admitFor(addr, recipe.fn);
-    const cs = this.store.chunkSize;
     const epoch = this.executor.invalidations;
     const mark = this.store.invalidationMark();
     const total = await this.size(addr);
-    const input = new Uint8Array(Math.min(cs, total - index * cs)); // owned whole: transferable
-    await this.readInto(this.input(recipe, 0), index * cs, input);
-    const length = input.length; // the input is transferred to the worker, and detached here
     const started = performance.now();
-    let bytes: Uint8Array;
-    try {
-      const params = plainParams(recipe);
-      bytes = await this.pool.mapChunk({ storeDir: this.store.dir, fn: recipe.fn, params, input, offset: index * cs });
-    } catch (err) {
-      const wrapped = failure(addr, recipe, err);
-      this.executor.recordFailure(addr, wrapped);
-      throw wrapped;
-    }
+    const bytes = await this.mapChunk(addr, recipe, index, total);
     const cost = performance.now() - started;
     const fn = formatFunctionId(recipe.fn);
     this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: cost / 1000, bytes: bytes.length });
     this.counters.chunksComputed++;
-    this.counters.bytesComputed += length;
+    this.counters.bytesComputed += bytes.length; // a chunkwise output is as long as its input
     // Its input may be stale (an invalidation ran meanwhile): serve it, do not keep it.
     if (!this.executor.canKeep(epoch)) return { bytes, stored: Promise.resolve() };
     // Leased until stored (and promoted): eviction must not drop partial entries meanwhile.
@@ -309,10 +302,51 @@ export class RangeReader {
     const stored = this.leases
       .writing(() => this.storeChunk(addr, index, bytes, total, cost, mark))
       .finally(release)
-      .then(() => this.onStored());
+      .then(() => {
+        // Stored: no reader still copies from it (they did so as the computation resolved).
+        if (this.spareChunks.length < SPARE_CHUNKS) this.spareChunks.push(bytes.buffer as ArrayBuffer);
+        return this.onStored();
+      });
     this.pendingStores.add(stored);
     void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
     return { bytes, stored };
+  }
+
+  /**
+   * Output chunk `index` computed in the pool. When the input bytes under it are one stored
+   * chunk the worker reads that chunk itself (no copy through this thread, no transfer);
+   * otherwise, or if the worker found it missing or corrupt, they are read here first (a read
+   * that repairs or reports a corrupt chunk).
+   */
+  private async mapChunk(addr: CAddr, recipe: Recipe, index: number, size: number): Promise<Uint8Array> {
+    const cs = this.store.chunkSize;
+    const task = { storeDir: this.store.dir, verifyReads: this.store.verifyReads, fn: recipe.fn, params: plainParams(recipe), offset: index * cs };
+    const source = this.input(recipe, 0);
+    const chunk = this.storedChunk(source, index);
+    if (chunk) {
+      const release = this.leases.hold([source]);
+      try {
+        const out = this.spareChunks.pop();
+        const bytes = await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input: chunk.toString('hex'), out }));
+        if (bytes) return bytes;
+      } finally {
+        release();
+      }
+    }
+    const input = new Uint8Array(Math.min(cs, size - index * cs)); // owned whole: transferable
+    await this.readInto(source, index * cs, input);
+    return (await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input, out: this.spareChunks.pop() })))!;
+  }
+
+  /** Runs a pool task for `addr`'s function, recording and throwing its failure as the recipe's. */
+  private async run<T>(addr: CAddr, recipe: Recipe, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (err) {
+      const wrapped = failure(addr, recipe, err);
+      this.executor.recordFailure(addr, wrapped);
+      throw wrapped;
+    }
   }
 
   /**
@@ -396,6 +430,11 @@ export class RangeReader {
   /** Input `i` of `recipe` as the address to read now (a ref at its current binding). */
   private input(recipe: Recipe, i: number): CAddr {
     return boundInput(this.store, recipe.inputs[i]!);
+  }
+
+  /** The address of chunk `index` of `addr`'s value, if stored (whole or as a partial output). */
+  private storedChunk(addr: CAddr, index: number): Buffer | undefined {
+    return this.store.partials.get(addr, index) ?? this.stored(addr)?.chunks[index];
   }
 
   /** The stored manifest behind `addr`: a leaf, or a recipe's recorded output. */

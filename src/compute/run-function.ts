@@ -39,7 +39,9 @@ async function produce(store: Store, out: ValueWriter, fn: ComputeFunction, para
     case 'chunkwise': {
       let offset = 0;
       for (const chunk of iterateChunks(store, only(inputs))) {
-        await out.write(fn.map(chunk, offset, params));
+        const mapped = new Uint8Array(chunk.length);
+        fn.map(chunk, offset, params, mapped);
+        await out.write(mapped);
         offset += chunk.length;
       }
       break;

@@ -28,14 +28,21 @@ export interface ComputeTask extends StoreRef {
 }
 
 /** One output chunk of a chunkwise function, computed alone for a range read. */
-export interface ChunkTask {
-  readonly storeDir: string;
+export interface ChunkTask extends StoreRef {
   readonly fn: { readonly name: string; readonly version: number };
   readonly params: ReadonlyMap<string, PlainParam>;
-  /** The input bytes under the output chunk (transferred, not copied). */
-  readonly input: Uint8Array;
+  /**
+   * The input bytes under the output chunk (transferred, not copied), or when they are one
+   * stored chunk its address (hex), which the worker reads and checks itself.
+   */
+  readonly input: Uint8Array | string;
   /** Absolute offset of `input` in the input value. */
   readonly offset: number;
+  /**
+   * A buffer to map into, moved in and back as the result: reusing chunk buffers spares the
+   * page faults of fresh memory, which cost a third as much as computing upper@1.
+   */
+  readonly out?: ArrayBuffer;
 }
 
 /** A chunkwise output whose chunks are all computed, to be recorded as one value. */

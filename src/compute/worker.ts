@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Piscina, workerData } from 'piscina';
 import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, NotFoundError, StoreError } from '../core/errors.js';
 import { Hasher } from '../native/index.js';
 import { NodeKey } from '../proof/node-key.js';
 import { Store } from '../store/store.js';
@@ -89,16 +89,26 @@ async function assembleChunks(task: AssembleTask): Promise<ComputeResult> {
 }
 
 /**
- * Computes one output chunk of a chunkwise function and returns its bytes, moved rather than
- * copied. The caller serves readers from them at once, and hashes and stores them meanwhile.
+ * Computes one output chunk of a chunkwise function into `task.out` (or new memory) and moves
+ * it back. The caller serves readers from it at once, and hashes and stores it meanwhile. An
+ * input named by address is read in place from the store; null if that chunk is missing or
+ * corrupt (the caller's own read of the input then repairs or reports it).
  */
 export function mapChunk(task: ChunkTask): unknown {
   const fn = registry.get(task.fn);
   if (fn.kind !== 'chunkwise') throw new Error(`${fn.name}@${fn.version} is not chunkwise`);
-  const out = fn.map(task.input, task.offset, task.params);
-  // Move only a buffer the result owns whole; a view into something larger is copied out.
-  const owned = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
-  return Piscina.move(owned);
+  const map = (input: Uint8Array) => {
+    const out = task.out && task.out.byteLength >= input.length ? new Uint8Array(task.out, 0, input.length) : new Uint8Array(input.length);
+    fn.map(input, task.offset, task.params, out);
+    return Piscina.move(out);
+  };
+  if (typeof task.input !== 'string') return map(task.input);
+  try {
+    return storeAt(task).useChunk(Buffer.from(task.input, 'hex'), map);
+  } catch (err) {
+    if (err instanceof CorruptChunkError || err instanceof StoreError) return null;
+    throw err;
+  }
 }
 
 /** Runs a streaming function fed over a port by the main thread (see stream-task.ts). */

@@ -209,6 +209,19 @@ export class Store {
     return bytes;
   }
 
+  /**
+   * Calls `use` with a stored chunk's bytes, verified like {@link getChunk}, without copying
+   * them out: the view is lmdb-js's reusable buffer, valid only during the call.
+   */
+  useChunk<T>(addr: Buffer, use: (bytes: Uint8Array) => T): T {
+    const view = this.t.chunks.getBinaryFast(addr);
+    if (view === undefined) throw this.missingChunk(addr);
+    const bytes = view.subarray(0, view.length); // the reusable buffer is longer than the chunk
+    this.throughMap(bytes.length);
+    this.checkChunk(addr, bytes);
+    return use(bytes);
+  }
+
   /** The bytes of a live chunk, unverified (for scrubbing, which verifies off the main thread). */
   rawChunk(addr: Buffer): Buffer | undefined {
     return this.t.chunks.getBinary(addr);

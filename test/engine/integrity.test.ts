@@ -122,6 +122,34 @@ t.test('a corrupt partial chunk of a chunkwise output is recomputed', async (t) 
   t.equal(engine.status().integrityEvents, 1);
 });
 
+t.test('a corrupt input chunk met by the worker computing a chunkwise chunk: refused for a leaf, rebuilt for an output', async (t) => {
+  const { dir, open } = await storeAt(t);
+  let engine = open();
+  const data = pseudoRandom(3 * CS, 11);
+  const leaf = await engine.put(data);
+  const text = lines(3000, 4);
+  const sorted = await engine.putRecipe(parseFunctionId('sort-lines@1'), [await engine.put(text)], none);
+  await engine.read(sorted);
+  await engine.close();
+  await flipChunkByte(dir, (await chunksOf(dir, leaf))[1]!, 3);
+  await flipChunkByte(dir, (await chunksOf(dir, await outputOf(dir, sorted)))[1]!, 3);
+
+  engine = open();
+  // Neither chunk has been read since it was damaged: the pool worker reading it in place is
+  // the first to see it, and the engine's own read of the input then decides.
+  const up = await engine.putRecipe(parseFunctionId('upper@1'), [leaf], none);
+  await t.rejects(engine.read(up, CS + 10, 10), { code: 'INTEGRITY' }, 'over a leaf: INTEGRITY');
+  t.equal(engine.status().integrityEvents, 1, 'one event');
+  t.equal(engine.status().quarantined, 1, 'the chunk is quarantined');
+  t.same(await engine.read(up, 0, 10), data.subarray(0, 10).map((b) => (b >= 0x61 && b <= 0x7a ? b - 0x20 : b)), 'the intact chunks still map');
+
+  const low = await engine.putRecipe(parseFunctionId('lower@1'), [sorted], none);
+  const want = Buffer.from(sortedLines(text).toString('latin1').toLowerCase(), 'latin1');
+  t.same(await engine.read(low, CS + 5, 100), want.subarray(CS + 5, CS + 105), 'over a cached output: the right bytes');
+  t.equal(engine.status().integrityEvents, 2, 'one more event');
+  t.equal(engine.status().computations, 1, 'the sorted output was rebuilt');
+});
+
 t.test('a corrupt cached output used as an input is rebuilt, for a whole function (in the pool) and a streaming one', async (t) => {
   const { dir, open } = await storeAt(t);
   let engine = open();

@@ -37,11 +37,9 @@ export function byteTable(fn: (byte: number) => number): Uint8Array {
   return table;
 }
 
-/** `input` with every byte replaced by its entry in `table`, as a new array. */
-export function translate(input: Uint8Array, table: Uint8Array): Uint8Array {
-  const out = new Uint8Array(input.length);
+/** Writes `input` with every byte replaced by its entry in `table` into `out`. */
+export function translate(input: Uint8Array, table: Uint8Array, out: Uint8Array): void {
   for (let i = 0; i < input.length; i++) out[i] = table[input[i]!]!;
-  return out;
 }
 
 /**

@@ -12,5 +12,5 @@ export const lower: ChunkwiseFunction = {
   doc: 'ASCII letters to lowercase, other bytes unchanged',
   params: {},
   inputs: { min: 1, max: 1 },
-  map: (input) => translate(input, TABLE),
+  map: (input, _offset, _params, out) => translate(input, TABLE, out),
 };

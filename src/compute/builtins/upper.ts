@@ -12,5 +12,5 @@ export const upper: ChunkwiseFunction = {
   doc: 'ASCII letters to uppercase, other bytes unchanged',
   params: {},
   inputs: { min: 1, max: 1 },
-  map: (input) => translate(input, TABLE),
+  map: (input, _offset, _params, out) => translate(input, TABLE, out),
 };

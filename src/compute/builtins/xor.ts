@@ -23,14 +23,12 @@ export const xor: ChunkwiseFunction = {
     key: { type: 'string', doc: 'key bytes as hex, e.g. "2a" or "deadbeef"', check: checkKey },
   },
   inputs: { min: 1, max: 1 },
-  map(input, offset, params) {
+  map(input, offset, params, out) {
     const key = Buffer.from(stringParam(params, 'key'), 'hex');
-    const out = new Uint8Array(input.length);
     let k = offset % key.length;
     for (let i = 0; i < input.length; i++) {
       out[i] = input[i]! ^ key[k]!;
       if (++k === key.length) k = 0;
     }
-    return out;
   },
 };
