@@ -18,7 +18,12 @@ import { atLeast, type BenchResult } from './result.js';
 import { pairedCpuRatio } from './single-ratio.js';
 
 const INPUT_BYTES = 64 * 1024 * 1024;
-const ROUNDS = 7;
+/**
+ * Rounds of the throughput table. The rayon contender needs both cores for its ~8 ms: on a
+ * shared machine, 7 rounds (~1 s) sometimes found no moment when another tenant left the
+ * second core alone (1.57x once in six runs, 1.78-1.85x otherwise); 21 span ~3 s.
+ */
+const ROUNDS = 21;
 const MB = 1e6;
 
 interface Contender {
