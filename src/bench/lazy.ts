@@ -18,7 +18,7 @@ import { atMost, type BenchResult } from './result.js';
 
 const SIZE = 1024 * 1024 * 1024;
 const MiB = 1024 * 1024;
-const LATENCY_READS = 60;
+const LATENCY_READS = 200;
 const RANDOM_READS = 1000;
 
 export async function benchLazy(): Promise<BenchResult[]> {
