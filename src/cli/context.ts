@@ -17,7 +17,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return y
     .option('home', {
       type: 'string',
-      describe: 'Deriva home (store, socket, logs) [env: DERIVA_HOME, default: ~/.deriva]',
+      describe: 'Deriva home (store, socket, logs), a path of at most 95 bytes (its socket path must fit the kernel limit) [env: DERIVA_HOME, default: ~/.deriva]',
       global: true,
     })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON', global: true });

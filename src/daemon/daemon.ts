@@ -59,6 +59,7 @@ export class Daemon {
   /** Starts everything; throws (having undone what it started) if any part fails. */
   static async start(options: DaemonOptions): Promise<Daemon> {
     const layout = homeLayout(options.home);
+    const socket = unixTarget(layout.socket); // a path too long to bind fails here, before anything is created
     await mkdir(layout.home, { recursive: true });
     const lock = await lockHome(layout.pidFile, layout.home);
     const log = createLogger(layout.log);
@@ -86,7 +87,7 @@ export class Daemon {
         nodeKey: nodeKey.publicKey,
       });
       await rm(layout.socket, { force: true }); // we hold the lock: any socket file is stale
-      await listen(server, [unixTarget(layout.socket), ...(options.listen ?? [])]);
+      await listen(server, [socket, ...(options.listen ?? [])]);
       undo.unshift(() => shutdown(server, 0));
       const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
       if (metrics) undo.unshift(() => metrics.close());

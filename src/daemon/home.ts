@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { socketPath } from '../api/targets.js';
 
 export interface HomeLayout {
   readonly home: string;
@@ -30,7 +31,7 @@ export function homeLayout(home: string): HomeLayout {
   return {
     home,
     store: join(home, 'store'),
-    socket: join(home, 'deriva.sock'),
+    socket: socketPath(home),
     log: join(home, 'daemon.log'),
     pidFile: join(home, 'daemon.pid'),
     nodeKey: join(home, 'node.key'),

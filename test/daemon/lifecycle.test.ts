@@ -22,6 +22,17 @@ t.test('a second daemon on the same home fails at once; the first keeps serving'
   t.equal((await d.cli(['status'])).code, 0);
 });
 
+t.test('a home too long for its socket path: the daemon and the CLI say so, and nothing is created', async (t) => {
+  const home = join(await tempDir(t), 'h'.repeat(120));
+  const daemon = await runCli(home, ['daemon']);
+  t.equal(daemon.code, 1);
+  t.match(daemon.stderr, /the socket path .*deriva\.sock is \d+ bytes, and a unix socket path can have at most 107: choose a Deriva home of at most 95 bytes/);
+  await t.rejects(access(home), { code: 'ENOENT' }, 'no home made, no socket bound anywhere else');
+  const status = await runCli(home, ['status']);
+  t.equal(status.code, 1);
+  t.match(status.stderr, /can have at most 107/);
+});
+
 t.test('restart keeps leaves, recipes and cached outputs', async (t) => {
   const home = await tempDir(t);
   let d = await startDaemon(t, { home, mount: false });
