@@ -7,7 +7,10 @@
  * - `{"anchor": HASH}`: the hash of a proof the signer of the parent held when it signed, no
  *   longer held here (its output was evicted or recomputed since): trust stops there;
  * - `{"hash": HASH, "proof": RECORD, "inputs": [NODE, ...]}`: a proof, its hash, and one node per
- *   input of its record, in order.
+ *   input of its record, in order;
+ * - `{"same": HASH}`: a proof given in full earlier in the chain (depth first, inputs in order).
+ *   A DAG shares inputs: written out in full every time, a chain of n diamonds would hold 2^n
+ *   copies of the proof at its bottom.
  */
 import { proofHash, type ProofInput, type ProofRecord } from './record.js';
 
@@ -17,7 +20,7 @@ export interface ProofNode {
   readonly inputs: readonly ChainNode[];
 }
 
-export type ChainNode = { readonly leaf: string } | { readonly anchor: string } | ProofNode;
+export type ChainNode = { readonly leaf: string } | { readonly anchor: string } | { readonly same: string } | ProofNode;
 
 /** Where a chain's proofs come from. */
 export interface ProofSource {
@@ -30,15 +33,53 @@ export interface ProofSource {
   prove(addr: string): Promise<ProofRecord>;
 }
 
-/** The chain below `proof`: each input's proof when held, else its anchor. */
+/** The chain below `proof`: each input's proof when held, else its anchor; each proof once. */
 export async function buildChain(source: ProofSource, proof: ProofRecord): Promise<ProofNode> {
-  const inputs = await Promise.all(proof.inputs.map((input) => inputNode(source, input)));
-  return { hash: proofHash(proof), proof, inputs };
+  const dag = await new DagBuilder(source).node(proof);
+  return written(dag, new Set()) as ProofNode;
 }
 
-async function inputNode(source: ProofSource, input: ProofInput): Promise<ChainNode> {
-  if ('leaf' in input) return { leaf: input.leaf };
-  const held = source.held(input.recipe);
-  if (input.proof === undefined) return buildChain(source, held ?? (await source.prove(input.recipe)));
-  return held && proofHash(held) === input.proof ? buildChain(source, held) : { anchor: input.proof };
+/** A chain node whose shared inputs are shared objects (built once each). */
+type DagNode = { readonly leaf: string } | { readonly anchor: string } | { readonly hash: string; readonly proof: ProofRecord; readonly inputs: readonly DagNode[] };
+
+class DagBuilder {
+  /** Proof nodes by proof hash, and read-through proofs by recipe: each built or proved once. */
+  private readonly nodes = new Map<string, Promise<DagNode>>();
+  private readonly proved = new Map<string, Promise<ProofRecord>>();
+
+  constructor(private readonly source: ProofSource) {}
+
+  node(proof: ProofRecord): Promise<DagNode> {
+    const hash = proofHash(proof);
+    let node = this.nodes.get(hash);
+    if (!node) {
+      node = Promise.all(proof.inputs.map((input) => this.input(input))).then((inputs) => ({ hash, proof, inputs }));
+      this.nodes.set(hash, node);
+    }
+    return node;
+  }
+
+  private async input(input: ProofInput): Promise<DagNode> {
+    if ('leaf' in input) return { leaf: input.leaf };
+    const held = this.source.held(input.recipe);
+    if (input.proof === undefined) return this.node(held ?? (await this.prove(input.recipe)));
+    return held && proofHash(held) === input.proof ? this.node(held) : { anchor: input.proof };
+  }
+
+  private prove(recipe: string): Promise<ProofRecord> {
+    let proof = this.proved.get(recipe);
+    if (!proof) {
+      proof = this.source.prove(recipe);
+      this.proved.set(recipe, proof);
+    }
+    return proof;
+  }
+}
+
+/** `node` written out depth first: a proof seen before (in `seen`) as `{"same": HASH}`. */
+function written(node: DagNode, seen: Set<string>): ChainNode {
+  if (!('proof' in node)) return node;
+  if (seen.has(node.hash)) return { same: node.hash };
+  seen.add(node.hash);
+  return { hash: node.hash, proof: node.proof, inputs: node.inputs.map((input) => written(input, seen)) };
 }

@@ -51,6 +51,8 @@ class Checker {
   private readonly anchors: Array<{ path: string; hash: string }> = [];
   private readonly signers = new Set<string>();
   private readonly failures: VerifyFailure[] = [];
+  /** Proofs met so far whose hash link holds, by hash: what a `{"same": HASH}` node may name. */
+  private readonly seen = new Map<string, ProofRecord>();
 
   constructor(private readonly trust: ReadonlySet<string> | undefined) {}
 
@@ -70,6 +72,7 @@ class Checker {
     if (isObject(node) && 'proof' in node) return this.proofNode(node, path, signed);
     if (isObject(node) && 'leaf' in node) return this.leaf(node.leaf, path, signed);
     if (isObject(node) && 'anchor' in node) return this.anchor(node.anchor, path, signed);
+    if (isObject(node) && 'same' in node) return this.same(node.same, path, signed);
     this.fail(path, signed
       ? `truncated chain: the signed input is ${describe(signed)}, but the chain holds neither its proof nor an anchor`
       : 'not a proof chain: expected an object with "proof", "leaf" or "anchor"');
@@ -94,6 +97,14 @@ class Checker {
     this.anchors.push({ path, hash: anchor });
   }
 
+  /** A proof given in full earlier in the chain, standing for the parent's input again. */
+  private same(same: unknown, path: string, signed: ProofInput | undefined): void {
+    if (typeof same !== 'string' || !/^[0-9a-f]{64}$/.test(same)) return this.fail(path, "malformed chain: 'same' must be 64 lowercase hex digits");
+    const record = this.seen.get(same);
+    if (!record) return this.fail(path, `'same' names proof ${same}, which is not given in full earlier in the chain`);
+    if (signed) this.parentLinks(record, same, signed, (reason) => this.fail(path, reason, record.recipe));
+  }
+
   private proofNode(node: Record<string, unknown>, path: string, signed: ProofInput | undefined): void {
     const record = parseRecord(node.proof);
     if (typeof record === 'string') return this.fail(path, `malformed proof: ${record}`);
@@ -101,6 +112,7 @@ class Checker {
     const fail = (reason: string) => this.fail(path, reason, record.recipe);
     const hash = proofHash(record);
     if (node.hash !== hash) fail(`hash link broken: the proof hashes to ${hash}, the chain says ${String(node.hash)}`);
+    else this.seen.set(hash, record);
     if (signed) this.parentLinks(record, hash, signed, fail);
     this.recipeLinks(record, fail);
     this.signature(record, fail);

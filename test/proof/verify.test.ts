@@ -43,6 +43,17 @@ async function twoLevels(): Promise<{ chain: ProofNode; lower: ProofRecord }> {
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/** concat(upper(leaf), upper(leaf)): the shared input's proof once, then `{"same": HASH}`. */
+async function diamond(): Promise<ProofNode> {
+  const up = recipeOf('upper@1', [leaf]);
+  const lower = sign(key, { recipe: up.addr.hex, dcf: up.dcf, inputs: [{ leaf: leaf.hex }], output: hexOf('UP'), size: 2, time: 1 });
+  const top = recipeOf('concat@1', [up.addr, up.addr]);
+  const input: ProofInput = { recipe: up.addr.hex, output: lower.output, proof: proofHash(lower) };
+  const root = sign(key, { recipe: top.addr.hex, dcf: top.dcf, inputs: [input, input], output: hexOf('UPUP'), size: 4, time: 2 });
+  const held = new Map([[up.addr.hex, lower]]);
+  return buildChain({ held: (a) => held.get(a), prove: () => Promise.reject(new Error('not here')) }, root);
+}
+
 t.test('a well-formed chain verifies, with and without a trusted key', async (t) => {
   const { chain } = await twoLevels();
   t.match(verifyChain(chain), { ok: true, proofs: 2, leaves: [leaf.hex], signers: [key.publicKey], failures: [] });
@@ -98,4 +109,29 @@ t.test('malformed proofs are named by field', async (t) => {
   t.equal(reasonFor((p) => (p.v = 2)), 'malformed proof: unsupported proof version 2 (this verifier reads 1)');
   t.equal(reasonFor((p) => (p.size = -1)), "malformed proof: field 'size' must be a non-negative integer");
   t.equal(reasonFor((p) => (p.inputs = [{ recipe: hexOf('r'), output: hexOf('o') }])), "malformed proof: inputs[0]: 'output' and 'proof' go together: both or neither");
+});
+
+t.test('a shared input: given once, then by hash; a `same` must name a proof given earlier, of the signed input', async (t) => {
+  const chain = await diamond();
+  const first = chain.inputs[0] as ProofNode;
+  t.same(chain.inputs[1], { same: first.hash });
+  t.match(verifyChain(chain), { ok: true, proofs: 2, leaves: [leaf.hex], failures: [] });
+  const fails = (c: unknown) => verifyChain(c).failures.map((f) => `${f.path}: ${f.reason}`);
+
+  const dangling = clone<unknown>(chain) as { inputs: Array<{ same?: string }> };
+  dangling.inputs[1]!.same = hexOf('no such proof');
+  t.match(fails(dangling), [/^root\.inputs\[1\]: 'same' names proof [0-9a-f]{64}, which is not given in full earlier in the chain$/]);
+
+  const forward = clone<unknown>(chain) as { inputs: unknown[] };
+  forward.inputs.reverse();
+  t.match(fails(forward), [/^root\.inputs\[0\]: 'same' names proof .* not given in full earlier/], 'the full proof must come first');
+
+  const wrong = clone<unknown>(chain) as { inputs: Array<{ same?: string }> };
+  wrong.inputs[1]!.same = chain.hash; // given earlier, but the root's proof, not the input's
+  t.match(fails(wrong), [/^root\.inputs\[1\]: input link broken: the signed input is recipe [0-9a-f]{64}, this proof is of recipe/,
+    /^root\.inputs\[1\]: hash link broken: the signed input names proof/], 'checked against the signed input like a full proof');
+
+  const malformed = clone<unknown>(chain) as { inputs: Array<{ same?: string }> };
+  malformed.inputs[1]!.same = 'XYZ';
+  t.match(fails(malformed), [/^root\.inputs\[1\]: malformed chain: 'same' must be 64 lowercase hex digits$/]);
 });
