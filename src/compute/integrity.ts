@@ -9,6 +9,7 @@
 import type { CAddr } from '../core/caddr.js';
 import { CorruptChunkError } from '../core/errors.js';
 import type { EngineObserver } from '../metrics/observer.js';
+import { hashAsync } from '../native/index.js';
 import type { Store } from '../store/store.js';
 
 /** Where integrity events are logged (a pino logger fits). */
@@ -24,6 +25,8 @@ export class Integrity {
   /** Corrupt chunks and recipes found (by reads or scrubs) since start. */
   events = 0;
   private readonly moving = new Set<Promise<void>>();
+  /** Repairs under way, by owner and chunk (hex). */
+  private readonly repairs = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly store: Store,
@@ -34,15 +37,31 @@ export class Integrity {
 
   /**
    * Handles `err` met while reading the value at `owner`. Resolves true when `owner`'s
-   * computed output held the corrupt chunk and was dropped (reading again recomputes it),
-   * false when the chunk is not `owner`'s own (it came from deeper down); throws for anything
+   * computed output held the corrupt chunk and was dropped (reading again recomputes it), or
+   * when the chunk is intact by now (healed since the reader loaded it: reading again serves
+   * it), false when the chunk is not `owner`'s own (it came from deeper down); throws for anything
    * that is not a corrupt chunk, and for a corrupt chunk of a leaf.
    */
-  async repair(owner: CAddr, err: unknown): Promise<boolean> {
-    if (!(err instanceof CorruptChunkError)) throw err;
+  repair(owner: CAddr, err: unknown): Promise<boolean> {
+    if (!(err instanceof CorruptChunkError)) return Promise.reject(err);
+    // Readers of one value meet its corrupt chunk together (concurrent reads share a chunk's
+    // load): one repair serves them all. A second one would drop the output again, after the
+    // recomputation the first started had taken its invalidation mark, so that the recomputed
+    // output would not be kept and a second computation would follow.
+    const key = `${owner.hex}:${err.chunk}`;
+    let repair = this.repairs.get(key);
+    if (!repair) {
+      repair = this.repairOnce(owner, err).finally(() => this.repairs.delete(key));
+      this.repairs.set(key, repair);
+    }
+    return repair;
+  }
+
+  private async repairOnce(owner: CAddr, err: CorruptChunkError): Promise<boolean> {
     const chunk = Buffer.from(err.chunk, 'hex');
     if (this.store.isLeaf(owner)) {
       if (!this.store.getManifest(owner)?.chunks.some((c) => c.equals(chunk))) return false;
+      if (await this.healed(chunk)) return true;
       if (await this.store.quarantineChunk(chunk)) {
         this.record({ chunk: err.chunk, value: owner.hex, kind: 'leaf' }, 'corrupt leaf chunk quarantined: reads of the leaf fail');
       }
@@ -52,12 +71,23 @@ export class Integrity {
     const output = action && this.store.getManifest(action.content);
     const inOutput = output?.chunks.some((c) => c.equals(chunk)) ?? false;
     if (!inOutput && !this.store.partials.includes(owner, chunk)) return false;
+    if (await this.healed(chunk)) return true;
     if (await this.store.quarantineChunk(chunk)) {
       const fields = { chunk: err.chunk, value: owner.hex, content: action?.content.hex, kind: 'output' };
       this.record(fields, 'corrupt output chunk quarantined: output dropped, recomputing');
     }
     await this.store.removeActions([owner]);
     return true;
+  }
+
+  /**
+   * True if the chunk is stored intact now. A reader may report bytes it loaded before a put or
+   * a recomputation stored the good copy again: quarantining would then take the good copy,
+   * and dropping the output would recompute it for nothing. Its read just reads again.
+   */
+  private async healed(chunk: Buffer): Promise<boolean> {
+    const bytes = this.store.rawChunk(chunk);
+    return bytes !== undefined && (await hashAsync(bytes)).equals(chunk);
   }
 
   /**

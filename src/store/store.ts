@@ -222,7 +222,7 @@ export class Store {
     return use(bytes);
   }
 
-  /** The bytes of a live chunk, unverified (for scrubbing, which verifies off the main thread). */
+  /** The bytes of a live chunk, unverified (for checks made off the main thread: scrubbing, repair). */
   rawChunk(addr: Buffer): Buffer | undefined {
     return this.t.chunks.getBinary(addr);
   }

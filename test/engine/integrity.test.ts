@@ -11,6 +11,7 @@ import { CorruptChunkError } from '../../src/core/errors.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
+import { Integrity } from '../../src/compute/integrity.js';
 import { Store } from '../../src/store/store.js';
 import { chunksOf, flipChunkByte, flipRecipeByte, outputOf } from '../helpers/corrupt.js';
 import { pseudoRandom, tempDir } from '../helpers/temp.js';
@@ -78,6 +79,44 @@ t.test('a corrupt leaf chunk is never served: INTEGRITY error, one event, logged
   t.same(await engine.read(leaf), data, 'and heals the leaf: the good copy of the chunk is stored again');
   t.equal(engine.status().quarantined, 1, 'the bad copy stays in quarantine');
   t.same(await engine.read(sorted), sortedLines(data), 'what failed over it now computes');
+});
+
+t.test('a corrupt chunk reported after it was healed is left alone; concurrent reports share one repair', async (t) => {
+  const { dir, open } = await storeAt(t);
+  const engine = open();
+  const data = pseudoRandom(3 * CS, 5);
+  const leaf = await engine.put(data);
+  const sorted = await engine.putRecipe(parseFunctionId('sort-lines@1'), [await engine.put(lines(2000, 3))], none);
+  await engine.read(sorted);
+  await engine.close();
+  const store = Store.open(dir);
+  t.teardown(() => store.close());
+  const integrity = new Integrity(store, { warn: () => {}, error: () => {} }, { onIntegrityEvent: () => {} });
+  const leafChunk = (await chunksOf(dir, leaf))[1]!;
+  const outputChunk = (await chunksOf(dir, await outputOf(dir, sorted)))[1]!;
+  // As a reader that loaded a corrupt copy before a put or a recomputation stored the good bytes would.
+  const stale = (chunk: Buffer) => new CorruptChunkError(chunk.toString('hex'));
+  t.equal(await integrity.repair(leaf, stale(leafChunk)), true, 'a leaf chunk intact now: read again');
+  t.equal(await integrity.repair(sorted, stale(outputChunk)), true, 'an output chunk intact now: read again');
+  t.equal(integrity.events, 0, 'no event');
+  t.equal(store.quarantine.count(), 0, 'nothing quarantined');
+  t.ok(store.getAction(sorted), 'the output is still recorded');
+  await store.close();
+
+  await flipChunkByte(dir, leafChunk, 1);
+  await flipChunkByte(dir, outputChunk, 1);
+  const reopened = Store.open(dir);
+  t.teardown(() => reopened.close());
+  const again = new Integrity(reopened, { warn: () => {}, error: () => {} }, { onIntegrityEvent: () => {} });
+  await t.rejects(again.repair(leaf, stale(leafChunk)), { code: 'INTEGRITY' }, 'really corrupt: refused as before');
+  t.equal(again.events, 1);
+
+  // Concurrent readers of the output meet its corrupt chunk together: one repair for all.
+  const mark = reopened.invalidationMark();
+  t.same(await Promise.all([1, 2, 3].map(() => again.repair(sorted, stale(outputChunk)))), [true, true, true], 'each reads again');
+  t.equal(again.events, 2, 'one more event');
+  t.equal(reopened.invalidationMark(), mark + 1, 'the output dropped once (a second drop would void its recomputation)');
+  t.notOk(reopened.getAction(sorted), 'the output is no longer recorded');
 });
 
 t.test('a corrupt chunk of a cached whole output is dropped and recomputed transparently', async (t) => {
