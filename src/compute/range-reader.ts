@@ -70,6 +70,9 @@ interface Layout {
 /** Chunk buffers kept for reuse (see ChunkTask.out). */
 const SPARE_CHUNKS = 8;
 
+/** Chunks computed ahead of a sequential reader: enough to keep two pool threads busy. */
+const READ_AHEAD_CHUNKS = 2;
+
 export class RangeReader {
   private readonly decoded = new LRUCache<string, Decoded>({ max: 10_000 });
   private readonly sizes = new LRUCache<string, number>({ max: 100_000 });
@@ -85,6 +88,8 @@ export class RangeReader {
   private readonly promotions = new Map<string, Promise<void>>();
   /** Buffers of computed chunks now stored, for the pool to map the next chunks into. */
   private readonly spareChunks: ArrayBuffer[] = [];
+  /** Where the last read of each chunkwise output ended, to tell sequential reads. */
+  private readonly readEnds = new LRUCache<string, number>({ max: 1_000 });
   /** Output chunks computed one at a time, and the input bytes they covered. */
   readonly counters = { chunksComputed: 0, bytesComputed: 0 };
 
@@ -207,8 +212,9 @@ export class RangeReader {
     return end - start;
   }
 
-  /** Settles once every computed chunk so far is stored (or has failed to be). */
+  /** Settles once every chunk being computed (read ahead too) or stored so far is stored (or failed). */
   async settled(): Promise<void> {
+    await Promise.allSettled([...this.chunkFlights.values()]); // read-ahead included
     await Promise.allSettled([...this.pendingStores]);
   }
 
@@ -237,6 +243,12 @@ export class RangeReader {
     addr: CAddr, recipe: Recipe, size: number, start: number, end: number, target: Uint8Array,
   ): Promise<void> {
     const cs = this.store.chunkSize;
+    // A read that starts where the last one of this output ended is sequential (a cat, a
+    // stream): the next chunks start computing now, on the pool's other threads, so that the
+    // reader finds them ready instead of waiting for each in turn. A random read computes
+    // only what it touches.
+    if (this.readEnds.get(addr.hex) === start) this.readAhead(addr, recipe, Math.ceil(end / cs), size);
+    this.readEnds.set(addr.hex, end);
     const reads: Promise<void>[] = [];
     for (let i = Math.floor(start / cs); i * cs < end; i++) {
       const from = Math.max(start, i * cs);
@@ -254,6 +266,16 @@ export class RangeReader {
     await Promise.all(reads);
   }
 
+  /** Starts computing the chunks from `from` on that are neither stored nor on their way. */
+  private readAhead(addr: CAddr, recipe: Recipe, from: number, size: number): void {
+    const cs = this.store.chunkSize;
+    for (let i = from; i < from + READ_AHEAD_CHUNKS && i * cs < size; i++) {
+      if (!this.storedChunk(addr, i) && !this.chunkFlights.has(`${addr.hex}:${i}`)) {
+        this.flight(addr, recipe, i).catch(() => {}); // a failure is the reader's to meet, when it gets there
+      }
+    }
+  }
+
   /**
    * Output chunk `index` of a chunkwise recipe: stored already, or computed once now. A chunk
    * just computed is served from its bytes while it is being stored.
@@ -264,6 +286,12 @@ export class RangeReader {
     // A miss waits for a computation; a chunk already computed and still being stored is a hit.
     this.observer.onCacheLookup('chunk', stored !== undefined || (this.chunkFlights.has(key) && !this.computing.has(key)));
     if (stored) return Promise.resolve({ addr: stored });
+    return this.flight(addr, recipe, index);
+  }
+
+  /** The computation of chunk `index`: the one under way, or a new one. */
+  private flight(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
+    const key = `${addr.hex}:${index}`;
     let flight = this.chunkFlights.get(key);
     if (!flight) {
       this.computing.add(key);

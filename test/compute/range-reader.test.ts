@@ -38,6 +38,27 @@ t.test('a small read of a chunkwise output computes exactly the chunks it touche
   t.same(await engine.read(up, 100 * CS + 10, 100), upper(bytes.subarray(100 * CS + 10)), 'the short last chunk');
 });
 
+t.test('sequential reads start the next chunks ahead of the reader; random reads do not', async (t) => {
+  const engine = await createEngine(t, { chunkSize: CS });
+  const bytes = pseudoRandom(20 * CS, 4);
+  const leaf = await engine.put(bytes);
+  const up = await engine.putRecipe(fn('upper@1'), [leaf], params());
+  const read = async (offset: number, length: number) => {
+    t.same(await engine.read(up, offset, length), upper(bytes.subarray(offset, offset + length)));
+    await engine.settled();
+    return counters(engine).chunks;
+  };
+  t.equal(await read(0, 1000), 1, 'a first read: its chunk');
+  t.equal(await read(1000, 1000), 3, 'the next one, where it ended: two chunks ahead as well');
+  t.equal(await read(2000, 3000), 4, 'reading on into chunk 1 keeps two ahead (3 starts)');
+  t.equal(await read(15 * CS, 10), 5, 'a jump: only the chunk it touches');
+  t.equal(await read(11 * CS, 10), 6, 'backwards: the same');
+  t.equal(await read(20 * CS - 10, 10), 7, 'the last chunk: nothing beyond the end');
+  t.equal(await read(20 * CS, 10), 7, 'at the end: nothing');
+  t.equal((await engine.read(up)).length, bytes.length, 'the whole output, every chunk once');
+  t.equal(counters(engine).chunks, 20);
+});
+
 t.test('xor sees absolute offsets in every chunk', async (t) => {
   const engine = await createEngine(t, { chunkSize: CS });
   const bytes = pseudoRandom(5 * CS + 3, 4);
