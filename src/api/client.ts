@@ -10,7 +10,7 @@ import { waitForChannel } from './channel-ready.js';
 import { toApiError } from './client-error.js';
 import { messagePieces, writePieces } from './client-stream.js';
 import * as pb from './gen/deriva.js';
-import { messageLimits, PUT_PIECE_BYTES } from './limits.js';
+import { clientOptions, PUT_PIECE_BYTES } from './limits.js';
 import { paramToProto } from './params.js';
 
 export { ApiError, DAEMON_UNAVAILABLE } from './client-error.js';
@@ -42,7 +42,7 @@ export class DerivaClient {
    * call, which fails within `deadlineMs` (at once when no socket exists) if no daemon answers.
    */
   static connect(target: string, options: ConnectOptions = {}): DerivaClient {
-    const raw = new pb.DerivaClient(target, grpc.credentials.createInsecure(), messageLimits);
+    const raw = new pb.DerivaClient(target, grpc.credentials.createInsecure(), clientOptions);
     return new DerivaClient(raw, target, options.deadlineMs ?? 2000);
   }
 
