@@ -9,9 +9,8 @@ import { TEST_FUNCTIONS_ENV } from '../../src/compute/test-functions.js';
 import { NonDeterministicError } from '../../src/core/errors.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
-import { Engine } from '../../src/engine/engine.js';
 import { chunksOf, flipChunkByte, flipRecipeByte, outputOf } from '../helpers/corrupt.js';
-import { tempDir } from '../helpers/temp.js';
+import { engineHome } from '../helpers/temp.js';
 
 process.env[TEST_FUNCTIONS_ENV] = '1';
 const CS = 4096;
@@ -25,15 +24,7 @@ const sortLines = (b: Buffer, rev = false) => {
   return (rev ? sorted.reverse() : sorted).map((l) => `${l}\n`).join('');
 };
 
-async function storeAt(t: Test) {
-  const dir = await tempDir(t);
-  const open = (): Engine => {
-    const engine = Engine.open({ storeDir: dir, chunkSize: CS, threads: 2 });
-    t.teardown(() => engine.close().catch(() => {}));
-    return engine;
-  };
-  return { dir, open };
-}
+const storeAt = (t: Test) => engineHome(t, { chunkSize: CS });
 
 t.test('a corrupt cached output read through a ref input is rebuilt, then the recipe over the ref computes', async (t) => {
   const { dir, open } = await storeAt(t);

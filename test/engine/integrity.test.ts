@@ -10,11 +10,11 @@ import { createHash } from 'node:crypto';
 import { CorruptChunkError } from '../../src/core/errors.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
-import { Engine, type EngineOptions } from '../../src/engine/engine.js';
+import type { EngineOptions } from '../../src/engine/engine.js';
 import { Integrity } from '../../src/compute/integrity.js';
 import { Store } from '../../src/store/store.js';
 import { chunksOf, flipChunkByte, flipRecipeByte, outputOf } from '../helpers/corrupt.js';
-import { pseudoRandom, tempDir } from '../helpers/temp.js';
+import { engineHome, pseudoRandom } from '../helpers/temp.js';
 
 const CS = 4096;
 const none = new Map<string, ParamValue>();
@@ -22,27 +22,8 @@ const lines = (n: number, seed: number) =>
   Buffer.from(Array.from({ length: n }, (_, i) => `${((i * 7919 + seed) % 10007).toString(36)} line ${i}\n`).join(''));
 const sortedLines = (b: Buffer) => Buffer.from(b.toString('latin1').split('\n').filter(Boolean).sort().map((l) => `${l}\n`).join(''), 'latin1');
 
-interface Logged {
-  level: 'warn' | 'error';
-  obj: { integrity?: Record<string, string> };
-  msg?: string;
-}
-
-/** Opens engines on one store directory, each closed at teardown; records what they log. */
-async function storeAt(t: Test, options: Partial<EngineOptions> = {}) {
-  const dir = await tempDir(t);
-  const logs: Logged[] = [];
-  const logger = {
-    warn: (obj: object, msg?: string) => void logs.push({ level: 'warn', obj, msg }),
-    error: (obj: object, msg?: string) => void logs.push({ level: 'error', obj, msg }),
-  };
-  const open = (): Engine => {
-    const engine = Engine.open({ storeDir: dir, chunkSize: CS, threads: 2, logger, ...options });
-    t.teardown(() => engine.close().catch(() => {}));
-    return engine;
-  };
-  return { dir, logs, open };
-}
+/** Engines on one store directory, with this file's chunk size. */
+const storeAt = (t: Test, options: Partial<EngineOptions> = {}) => engineHome(t, { chunkSize: CS, ...options });
 
 t.test('a corrupt leaf chunk is never served: INTEGRITY error, one event, logged, engine keeps serving', async (t) => {
   const { dir, logs, open } = await storeAt(t);

@@ -37,6 +37,32 @@ export async function createEngine(t: Test, options: Partial<EngineOptions> = {}
   return engine;
 }
 
+/** What an engine opened by {@link engineHome} logged: integrity warnings and errors. */
+export interface Logged {
+  level: 'warn' | 'error';
+  obj: { integrity?: Record<string, string> };
+  msg?: string;
+}
+
+/**
+ * One store directory for engines opened, closed and reopened on it (each closed at teardown
+ * if still open), recording what they log: for tests that damage the store between two runs.
+ */
+export async function engineHome(t: Test, options: Partial<EngineOptions> = {}) {
+  const dir = await tempDir(t);
+  const logs: Logged[] = [];
+  const logger = {
+    warn: (obj: object, msg?: string) => void logs.push({ level: 'warn', obj, msg }),
+    error: (obj: object, msg?: string) => void logs.push({ level: 'error', obj, msg }),
+  };
+  const open = (): Engine => {
+    const engine = Engine.open({ storeDir: dir, threads: 2, logger, ...options });
+    t.teardown(() => engine.close().catch(() => {}));
+    return engine;
+  };
+  return { dir, logs, open };
+}
+
 /** xorshift32: a seeded generator of 32-bit words, the same sequence for the same seed. */
 export function xorshift32(seed: number): () => number {
   let x = seed >>> 0 || 1;
