@@ -10,9 +10,14 @@ import { dirname, join, resolve } from 'node:path';
  */
 const MAX_SOCKET_PATH_BYTES = 107;
 
+const SOCKET_NAME = 'deriva.sock';
+
+/** The longest home whose socket path fits: 95 bytes. */
+export const MAX_HOME_BYTES = MAX_SOCKET_PATH_BYTES - Buffer.byteLength(`/${SOCKET_NAME}`);
+
 /** The daemon's socket in `home`. */
 export function socketPath(home: string): string {
-  return join(home, 'deriva.sock');
+  return join(home, SOCKET_NAME);
 }
 
 /**
@@ -23,7 +28,7 @@ export function unixTarget(path: string): string {
   const absolute = resolve(path);
   const bytes = Buffer.byteLength(absolute);
   if (bytes > MAX_SOCKET_PATH_BYTES) {
-    const name = bytes - Buffer.byteLength(dirname(absolute)); // '/deriva.sock'
+    const name = bytes - Buffer.byteLength(dirname(absolute)); // '/deriva.sock' for a home's socket
     throw new Error(
       `the socket path ${absolute} is ${bytes} bytes, and a unix socket path can have at most ${MAX_SOCKET_PATH_BYTES}: ` +
         `choose a Deriva home of at most ${MAX_SOCKET_PATH_BYTES - name} bytes (--home or DERIVA_HOME)`,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Engine } from '../engine/engine.js';
-import { atLeast, context, type BenchResult } from './result.js';
+import { atLeast, context, median, type BenchResult } from './result.js';
 
 const run = promisify(execFile);
 const SIZE = 512 * 1024 * 1024;
@@ -65,7 +65,6 @@ async function measure(file: string, dir: string): Promise<Map<Contender, number
   return times;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
  * The ratio of a baseline's time to the subject's, round by round (drift in machine load hits

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { builtins } from '../compute/builtins/index.js';
 import { parseFunctionId } from '../core/function-id.js';
 import { Engine } from '../engine/engine.js';
-import { atMost, type BenchResult } from './result.js';
+import { atMost, median, type BenchResult } from './result.js';
 
 const SIZE = 1024 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -100,11 +100,6 @@ async function firstByte(engine: Engine): Promise<BenchResult> {
   const total = performance.now() - start;
   return atMost('time to first byte vs total time, gzip@1 streaming over 1 GiB', first / total, 0.05,
     `first byte after ${first.toFixed(0)} ms, all ${(size / MiB).toFixed(1)} MiB after ${total.toFixed(0)} ms`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function shuffle<T>(xs: T[]): T[] {

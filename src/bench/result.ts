@@ -40,8 +40,12 @@ export async function medianMs(runs: number, fn: () => Promise<unknown> | unknow
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
+}
+
+/** The middle of `xs` (the upper one of the two for an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 }
 
 export function formatResults(results: readonly BenchResult[]): string {

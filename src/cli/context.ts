@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { DerivaClient } from '../api/client.js';
-import { unixTarget } from '../api/targets.js';
+import { MAX_HOME_BYTES, unixTarget } from '../api/targets.js';
 import { homeLayout, resolveHome } from '../daemon/home.js';
 
 export interface GlobalArgs {
@@ -17,7 +17,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return y
     .option('home', {
       type: 'string',
-      describe: 'Deriva home (store, socket, logs), a path of at most 95 bytes (its socket path must fit the kernel limit) [env: DERIVA_HOME, default: ~/.deriva]',
+      describe: `Deriva home (store, socket, logs), a path of at most ${MAX_HOME_BYTES} bytes (its socket path must fit the kernel limit) [env: DERIVA_HOME, default: ~/.deriva]`,
       global: true,
     })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON', global: true });
@@ -31,6 +31,12 @@ export async function withClient<R>(args: GlobalArgs, fn: (client: DerivaClient)
   } finally {
     client.close();
   }
+}
+
+/** A usage error: the message and where help is, exit status 2 (as yargs' own). */
+export function usageError(message: string, help = 'deriva --help'): never {
+  process.stderr.write(`deriva: ${message}\nRun '${help}' for usage.\n`);
+  process.exit(2);
 }
 
 /** A command's failure: printed as one line, exit status 1. */

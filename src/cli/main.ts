@@ -22,7 +22,7 @@ import { resolveCommand } from './commands/resolve.js';
 import { scrubCommand } from './commands/scrub.js';
 import { statCommand } from './commands/stat.js';
 import { statusCommand } from './commands/status.js';
-import { globalOptions, reportFailure } from './context.js';
+import { globalOptions, reportFailure, usageError } from './context.js';
 
 // `deriva get ... | head` closes the pipe early: that is success, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -59,8 +59,7 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .epilogue('Addresses may be given as a unique prefix of at least 8 hex digits.\nThe daemon is found through --home / DERIVA_HOME (default ~/.deriva).')
   .fail((message, err) => {
     if (err && !message) reportFailure(err); // a command failed
-    process.stderr.write(`deriva: ${message ?? err?.message}\nRun 'deriva --help' for usage.\n`);
-    process.exit(2);
+    usageError(message ?? err?.message ?? 'bad usage');
   });
 
 await cli.parseAsync().catch(reportFailure);

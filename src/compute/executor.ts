@@ -168,15 +168,13 @@ export class Executor {
     this.policy.admit?.(recipe.fn);
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    const started = performance.now();
     // The worker records the output and its action in one transaction, unless an invalidation
     // committed since the inputs were bound (Store.putOutput): then the value stays for this
     // caller, named by no action, until garbage collection. One that commits later forgets it.
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
     this.store.refresh(); // see the output and action entry the worker committed
-    const seconds = (performance.now() - started) / 1000;
-    this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: result.size });
+    this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds: result.seconds, bytes: result.size });
     return { content, size: result.size };
   }
 
@@ -185,7 +183,7 @@ export class Executor {
    * `record`, the worker records the output as `addr`'s action (if the invalidation mark taken
    * before the inputs were bound still holds); without, only as a value.
    */
-  private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult> {
+  private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult & { seconds: number }> {
     for (let attempt = 0; ; attempt++) {
       const mark = this.store.invalidationMark(); // again after a repair, which moves it
       const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
@@ -205,9 +203,11 @@ export class Executor {
             params: plainParams(recipe),
             inputs: inputs.map((m) => m.content.hex),
           };
-          return await this.pool.run(task).catch((err: unknown) => {
+          const started = performance.now(); // the run itself, not the inputs' materialization
+          const result = await this.pool.run(task).catch((err: unknown) => {
             throw err instanceof CorruptChunkError ? err : failure(addr, recipe, err);
           });
+          return { ...result, seconds: (performance.now() - started) / 1000 };
         });
       } catch (err) {
         if (!(err instanceof CorruptChunkError)) throw err;

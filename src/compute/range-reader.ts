@@ -212,10 +212,15 @@ export class RangeReader {
     return end - start;
   }
 
-  /** Settles once every chunk being computed (read ahead too) or stored so far is stored (or failed). */
+  /** Settles once every computed chunk so far is stored (or has failed to be). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.chunkFlights.values()]); // read-ahead included
     await Promise.allSettled([...this.pendingStores]);
+  }
+
+  /** Settles once chunks being computed (read ahead too) are computed, and all are stored. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.chunkFlights.values()]);
+    await this.settled();
   }
 
   /**
@@ -256,7 +261,10 @@ export class RangeReader {
       reads.push(
         this.chunk(addr, recipe, i).then(async (chunk) => {
           if (chunk.bytes) target.set(chunk.bytes.subarray(from - i * cs, to - i * cs), from - start);
-          else this.store.copyFromChunk(chunk.addr, target, from - start, from - i * cs, to - i * cs);
+          else {
+            await this.store.loadChunks([chunk.addr]); // checked on the libuv pool, not on this thread
+            this.store.copyFromChunk(chunk.addr, target, from - start, from - i * cs, to - i * cs);
+          }
           // The read that completes the output waits for it to be recorded as one value, so
           // whoever asks right after sees it materialized; other reads do not wait for storage.
           if (chunk.stored && this.completes(addr, size)) await chunk.stored;
@@ -270,7 +278,7 @@ export class RangeReader {
   private readAhead(addr: CAddr, recipe: Recipe, from: number, size: number): void {
     const cs = this.store.chunkSize;
     for (let i = from; i < from + READ_AHEAD_CHUNKS && i * cs < size; i++) {
-      if (!this.storedChunk(addr, i) && !this.chunkFlights.has(`${addr.hex}:${i}`)) {
+      if (!this.chunkFlights.has(`${addr.hex}:${i}`) && !this.storedChunk(addr, i)) {
         this.flight(addr, recipe, i).catch(() => {}); // a failure is the reader's to meet, when it gets there
       }
     }
@@ -297,12 +305,29 @@ export class RangeReader {
       this.computing.add(key);
       flight = this.computeChunk(addr, recipe, index).finally(() => this.computing.delete(key));
       this.chunkFlights.set(key, flight);
-      // Forget the flight once the chunk is stored (readable as a partial) or has failed.
-      const mine = flight;
-      const done = () => this.chunkFlights.get(key) === mine && this.chunkFlights.delete(key);
-      flight.then((c) => c.stored, () => undefined).finally(done).catch(() => {});
+      void this.retire(key, flight);
     }
     return flight;
+  }
+
+  /**
+   * Forgets a flight once its chunk is stored (readable as a partial) or has failed, then
+   * gives its buffer back to the pool: from then on no reader can be handed those bytes (the
+   * readers given them copied them as the computation resolved).
+   */
+  private async retire(key: string, flight: Promise<ChunkSource>): Promise<void> {
+    let computed: ChunkSource | undefined;
+    try {
+      computed = await flight;
+      await computed.stored;
+    } catch {
+      // a failure is its readers' to report
+    }
+    if (this.chunkFlights.get(key) === flight) this.chunkFlights.delete(key);
+    const buffer = computed?.bytes?.buffer;
+    if (buffer instanceof ArrayBuffer && buffer.byteLength === this.store.chunkSize && this.spareChunks.length < SPARE_CHUNKS) {
+      this.spareChunks.push(buffer);
+    }
   }
 
   /** True when every chunk of `addr`'s output is stored or being stored. */
@@ -316,9 +341,7 @@ export class RangeReader {
     const epoch = this.executor.invalidations;
     const mark = this.store.invalidationMark();
     const total = await this.size(addr);
-    const started = performance.now();
-    const bytes = await this.mapChunk(addr, recipe, index, total);
-    const cost = performance.now() - started;
+    const { bytes, cost } = await this.mapChunk(addr, recipe, index, total);
     const fn = formatFunctionId(recipe.fn);
     this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'chunk', chunk: index, seconds: cost / 1000, bytes: bytes.length });
     this.counters.chunksComputed++;
@@ -330,11 +353,7 @@ export class RangeReader {
     const stored = this.leases
       .writing(() => this.storeChunk(addr, index, bytes, total, cost, mark))
       .finally(release)
-      .then(() => {
-        // Stored: no reader still copies from it (they did so as the computation resolved).
-        if (this.spareChunks.length < SPARE_CHUNKS) this.spareChunks.push(bytes.buffer as ArrayBuffer);
-        return this.onStored();
-      });
+      .then(() => this.onStored());
     this.pendingStores.add(stored);
     void stored.catch(() => {}).finally(() => this.pendingStores.delete(stored));
     return { bytes, stored };
@@ -346,7 +365,7 @@ export class RangeReader {
    * otherwise, or if the worker found it missing or corrupt, they are read here first (a read
    * that repairs or reports a corrupt chunk).
    */
-  private async mapChunk(addr: CAddr, recipe: Recipe, index: number, size: number): Promise<Uint8Array> {
+  private async mapChunk(addr: CAddr, recipe: Recipe, index: number, size: number): Promise<{ bytes: Uint8Array; cost: number }> {
     const cs = this.store.chunkSize;
     const task = { storeDir: this.store.dir, verifyReads: this.store.verifyReads, fn: recipe.fn, params: plainParams(recipe), offset: index * cs };
     const source = this.input(recipe, 0);
@@ -355,21 +374,26 @@ export class RangeReader {
       const release = this.leases.hold([source]);
       try {
         const out = this.spareChunks.pop();
-        const bytes = await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input: chunk.toString('hex'), out }));
-        if (bytes) return bytes;
+        const mapped = await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input: chunk.toString('hex'), out }));
+        if (mapped.result) return { bytes: mapped.result, cost: mapped.ms };
       } finally {
         release();
       }
     }
     const input = new Uint8Array(Math.min(cs, size - index * cs)); // owned whole: transferable
     await this.readInto(source, index * cs, input);
-    return (await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input, out: this.spareChunks.pop() })))!;
+    const mapped = await this.run(addr, recipe, () => this.pool.mapChunk({ ...task, input, out: this.spareChunks.pop() }));
+    return { bytes: mapped.result!, cost: mapped.ms };
   }
 
-  /** Runs a pool task for `addr`'s function, recording and throwing its failure as the recipe's. */
-  private async run<T>(addr: CAddr, recipe: Recipe, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a pool task for `addr`'s function, timed (its cost: the computation, not the reading of
+   * its input), recording and throwing its failure as the recipe's.
+   */
+  private async run<T>(addr: CAddr, recipe: Recipe, task: () => Promise<T>): Promise<{ result: T; ms: number }> {
+    const started = performance.now();
     try {
-      return await task();
+      return { result: await task(), ms: performance.now() - started };
     } catch (err) {
       const wrapped = failure(addr, recipe, err);
       this.executor.recordFailure(addr, wrapped);

@@ -7,7 +7,7 @@
  */
 import type { Manifest } from '../store/manifest.js';
 import type { Store } from '../store/store.js';
-import { iterateChunks, readRange } from '../store/value-reader.js';
+import { readRange } from '../store/value-reader.js';
 import { ValueWriter, type WrittenValue } from '../store/value-writer.js';
 import type { ComputeFunction, Params, Segment } from './function.js';
 
@@ -37,12 +37,17 @@ export async function runFunction(
 async function produce(store: Store, out: ValueWriter, fn: ComputeFunction, params: Params, inputs: readonly Manifest[]): Promise<void> {
   switch (fn.kind) {
     case 'chunkwise': {
+      // One output buffer for every chunk (the writer copies what it is given before it
+      // returns); each input chunk is mapped where it lies in LMDB's read buffer, checked.
+      const mapped = new Uint8Array(store.chunkSize);
       let offset = 0;
-      for (const chunk of iterateChunks(store, only(inputs))) {
-        const mapped = new Uint8Array(chunk.length);
-        fn.map(chunk, offset, params, mapped);
-        await out.write(mapped);
-        offset += chunk.length;
+      for (const addr of only(inputs).chunks) {
+        const n = store.useChunk(addr, (input) => {
+          fn.map(input, offset, params, mapped.subarray(0, input.length));
+          return input.length;
+        });
+        await out.write(mapped.subarray(0, n));
+        offset += n;
       }
       break;
     }

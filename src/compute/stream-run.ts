@@ -166,6 +166,9 @@ export class StreamRun {
     const limit = this.final ? Math.min(end, this.final.size) : end;
     if (offset >= limit) return 0;
     const cs = this.ctx.store.chunkSize;
+    // Chunks already stored (their bytes let go) are checked on the libuv pool, not here.
+    const stored = this.slots.slice(Math.floor(offset / cs), Math.ceil(limit / cs)).filter((s) => !s.bytes);
+    await this.ctx.store.loadChunks(stored.map((s) => s.addr));
     for (let i = Math.floor(offset / cs); i * cs < limit; i++) {
       const from = Math.max(offset, i * cs);
       const to = Math.min(limit, (i + 1) * cs);

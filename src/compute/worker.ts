@@ -82,7 +82,7 @@ async function assembleChunks(task: AssembleTask): Promise<ComputeResult> {
   const store = storeAt(task);
   const hasher = new Hasher();
   const chunks = task.chunks.map((hex) => Buffer.from(hex, 'hex'));
-  for (const chunk of chunks) hasher.update(store.getChunk(chunk));
+  for (const chunk of chunks) store.useChunk(chunk, (bytes) => hasher.update(bytes));
   const addr = CAddr.fromBytes(hasher.finalize());
   await store.promotePartials(CAddr.fromHex(task.recipe), addr, { size: task.size, chunks }, task.mark);
   return { content: addr.hex, size: task.size };

@@ -324,7 +324,11 @@ export class Engine {
     if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
     const recipe = decodeRecipe(dcf);
     const out = this.executor.cachedOutput(addr);
-    if (out) return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, consumed: this.store.getConsumed(addr), state: 'materialized' };
+    if (out) {
+      const store = this.store;
+      // Read when asked (stat), not on every FUSE lookup, which calls info() too.
+      return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, get consumed() { return store.getConsumed(addr); }, state: 'materialized' };
+    }
     const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
     const produced = this.streams.progress(addr);
     if (produced !== undefined) return { ...base, state: 'computing', produced };
@@ -442,7 +446,7 @@ export class Engine {
    * Runs verification mode over `addr` when asked for (or on for every read): each recipe
    * below it computed twice and compared; a {@link NonDeterministicError} if they differ.
    */
-  async verified(addr: CAddr, options: ReadOptions = {}): Promise<void> {
+  private async verified(addr: CAddr, options: ReadOptions = {}): Promise<void> {
     if (options.verify || this.options.verify) await this.verifier.verify(addr);
   }
 
@@ -459,7 +463,7 @@ export class Engine {
    * bytes go straight into the kernel's buffer.
    */
   async readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number> {
-    if (this.options.verify) await this.verifier.verify(addr);
+    await this.verified(addr);
     const n = await this.ranges.readInto(addr, offset, target);
     // A read that computed something may have pushed the cache over its budget.
     await this.cache.enforce();
@@ -509,7 +513,7 @@ export class Engine {
    */
   async settled(): Promise<void> {
     await this.streams.settled();
-    await this.ranges.settled();
+    await this.ranges.idle();
     await this.integrity.settled();
     await this.cache.enforce();
   }
@@ -548,7 +552,7 @@ export class Engine {
     await this.scrubber.stop();
     await this.deferred.flush();
     await this.streams.close();
-    await this.ranges.settled();
+    await this.ranges.idle();
     await this.integrity.settled();
     await this.cache.close();
     await this.pool.close();

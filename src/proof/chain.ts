@@ -49,8 +49,7 @@ class DagBuilder {
 
   constructor(private readonly source: ProofSource) {}
 
-  node(proof: ProofRecord): Promise<DagNode> {
-    const hash = proofHash(proof);
+  node(proof: ProofRecord, hash = proofHash(proof)): Promise<DagNode> {
     let node = this.nodes.get(hash);
     if (!node) {
       node = Promise.all(proof.inputs.map((input) => this.input(input))).then((inputs) => ({ hash, proof, inputs }));
@@ -63,7 +62,7 @@ class DagBuilder {
     if ('leaf' in input) return { leaf: input.leaf };
     const held = this.source.held(input.recipe);
     if (input.proof === undefined) return this.node(held ?? (await this.prove(input.recipe)));
-    return held && proofHash(held) === input.proof ? this.node(held) : { anchor: input.proof };
+    return held && proofHash(held) === input.proof ? this.node(held, input.proof) : { anchor: input.proof };
   }
 
   private prove(recipe: string): Promise<ProofRecord> {

@@ -6,6 +6,11 @@
 import { PROOF_VERSION, type ProofRecord } from './record.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
+
+/** 64 lowercase hex digits: an address or hash as proofs and chains write them. */
+export function isHex64(value: unknown): value is string {
+  return typeof value === 'string' && HEX64.test(value);
+}
 const HEX128 = /^[0-9a-f]{128}$/;
 const HEX = /^(?:[0-9a-f]{2})+$/;
 

@@ -6,12 +6,11 @@
  * Anchors are accepted as ends of the chain and listed, as the proofs they stand for are not
  * in it: whoever relies on the result decides whether to trust them.
  */
-import { RECIPE_CONTEXT } from '../core/address.js';
+import { recipeAddressOfDcf } from '../core/address.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { isRefInput } from '../core/recipe.js';
-import { deriveKey } from '../native/index.js';
 import { verifySignature } from './node-key.js';
-import { isObject, parseRecord } from './parse.js';
+import { isHex64, isObject, parseRecord } from './parse.js';
 import { inputAddress, proofHash, signedMessage, type ProofInput, type ProofRecord } from './record.js';
 
 export interface VerifyFailure {
@@ -79,7 +78,7 @@ class Checker {
   }
 
   private leaf(leaf: unknown, path: string, signed: ProofInput | undefined): void {
-    if (typeof leaf !== 'string' || !/^[0-9a-f]{64}$/.test(leaf)) return this.fail(path, "malformed chain: 'leaf' must be 64 lowercase hex digits");
+    if (!isHex64(leaf)) return this.fail(path, "malformed chain: 'leaf' must be 64 lowercase hex digits");
     if (signed && !('leaf' in signed && signed.leaf === leaf)) {
       return this.fail(path, `input link broken: the signed input is ${describe(signed)}, the chain has leaf ${leaf}`);
     }
@@ -87,7 +86,7 @@ class Checker {
   }
 
   private anchor(anchor: unknown, path: string, signed: ProofInput | undefined): void {
-    if (typeof anchor !== 'string' || !/^[0-9a-f]{64}$/.test(anchor)) return this.fail(path, "malformed chain: 'anchor' must be 64 lowercase hex digits");
+    if (!isHex64(anchor)) return this.fail(path, "malformed chain: 'anchor' must be 64 lowercase hex digits");
     if (signed && ('leaf' in signed || signed.proof === undefined)) {
       return this.fail(path, `an anchor cannot stand here: the signed input is ${describe(signed)}, which names no proof hash`);
     }
@@ -99,7 +98,7 @@ class Checker {
 
   /** A proof given in full earlier in the chain, standing for the parent's input again. */
   private same(same: unknown, path: string, signed: ProofInput | undefined): void {
-    if (typeof same !== 'string' || !/^[0-9a-f]{64}$/.test(same)) return this.fail(path, "malformed chain: 'same' must be 64 lowercase hex digits");
+    if (!isHex64(same)) return this.fail(path, "malformed chain: 'same' must be 64 lowercase hex digits");
     const record = this.seen.get(same);
     if (!record) return this.fail(path, `'same' names proof ${same}, which is not given in full earlier in the chain`);
     if (signed) this.parentLinks(record, same, signed, (reason) => this.fail(path, reason, record.recipe));
@@ -135,7 +134,7 @@ class Checker {
   /** The DCF hashes to the recipe address, and names the inputs the proof lists. */
   private recipeLinks(record: ProofRecord, fail: (reason: string) => void): void {
     const dcf = Buffer.from(record.dcf, 'hex');
-    const addr = deriveKey(RECIPE_CONTEXT, dcf).toString('hex');
+    const addr = recipeAddressOfDcf(dcf).hex;
     if (addr !== record.recipe) return fail(`recipe link broken: the DCF hashes to ${addr}, the proof names recipe ${record.recipe}`);
     let inputs;
     try {

@@ -11,12 +11,11 @@
  *   Anything created after the mark is no candidate, and chunk deletions go through reference
  *   counts, so a chunk a writer took a reference on in the meantime is never deleted.
  */
-import { CAddr } from '../core/caddr.js';
 import { Deletions, readRefs } from './chunk-refs.js';
 import { recountTx } from './recount.js';
 import type { Tables } from './tables.js';
 import type { RefTables } from './refs.js';
-import { dropLeafTx, dropPartialsTx, dropValueTx, removeActionTx } from './value-ops.js';
+import { dropLeafTx, dropValueTx, forgetRecipeTx } from './value-ops.js';
 
 /** What a collection deleted (or, in a dry run, would delete). */
 export interface GcReport {
@@ -143,12 +142,8 @@ export function sweepDryRun(
 }
 
 function dropRecipeTx(t: Tables, chunkSize: number, addr: Buffer, del: Deletions): void {
-  removeActionTx(t, chunkSize, addr, del);
-  dropPartialsTx(t, CAddr.fromBytes(addr), del);
-  for (const input of [...(t.deps.getValues(addr) as Iterable<Buffer>)]) void t.rdeps.remove(input, addr);
-  void t.deps.remove(addr);
+  forgetRecipeTx(t, chunkSize, addr, del);
   void t.rdeps.remove(addr);
-  void t.recipes.remove(addr);
   void t.stats.remove(addr);
   void t.pins.remove(addr);
 }

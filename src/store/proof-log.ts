@@ -94,19 +94,16 @@ export class ProofLog {
     const after = q.after ?? 0;
     const since = q.since ?? 0;
     const limit = q.limit ?? Infinity;
-    const seqs = q.addr ? [...this.index.getValues(q.addr.bytes)].map(seqOf) : this.log.getKeys({ start: after + 1 });
+    // Read lazily: a page stops at its limit (an address's sequence numbers are skipped up to
+    // `after`, as lmdb-js cannot start a binary dupsort range at a value).
+    const seqs = q.addr ? this.index.getValues(q.addr.bytes).map(seqOf).filter((seq) => seq > after) : this.log.getKeys({ start: after + 1 });
     const found: AuditEntry[] = [];
     for (const seq of seqs) {
       if (found.length >= limit) break;
-      const entry = seq > after ? this.log.get(seq) : undefined;
+      const entry = this.log.get(seq);
       if (entry && entry.time >= since) found.push({ seq, ...entry });
     }
     return found;
-  }
-
-  /** The signer's public key; undefined when this store signs nothing. */
-  get node(): string | undefined {
-    return this.signer?.publicKey;
   }
 
   /** How input `input` of `recipe` was read (at `addr`), as the proof names it. */

@@ -10,8 +10,8 @@ import { CAddr } from '../core/caddr.js';
 import { hash } from '../native/index.js';
 import type { Deletions } from './chunk-refs.js';
 import type { RefTables } from './refs.js';
-import type { Tables } from './tables.js';
-import { dropPartialsTx, removeActionTx } from './value-ops.js';
+import { entryCount, type Tables } from './tables.js';
+import { forgetRecipeTx } from './value-ops.js';
 
 export type QuarantineKind = 'chunk' | 'recipe';
 
@@ -52,16 +52,11 @@ export class Quarantine {
    * for it. True if it moved it.
    */
   moveRecipeTx(addr: Buffer, del: Deletions, chunkSize: number): boolean {
-    const { recipes, deps, rdeps } = this.t;
-    const dcf = recipes.getBinary(addr);
+    const dcf = this.t.recipes.getBinary(addr);
     if (dcf === undefined || recipeAddressOfDcf(dcf).bytes.equals(addr)) return false;
     this.put('recipe', addr, dcf);
-    void recipes.remove(addr);
-    for (const input of [...deps.getValues(addr)]) void rdeps.remove(input, addr);
-    void deps.remove(addr);
+    forgetRecipeTx(this.t, chunkSize, addr, del);
     this.refs.dropDependent(CAddr.fromBytes(addr)); // its corrupt DCF cannot say which refs it names
-    removeActionTx(this.t, chunkSize, addr, del);
-    dropPartialsTx(this.t, CAddr.fromBytes(addr), del);
     return true;
   }
 
@@ -79,7 +74,7 @@ export class Quarantine {
 
   /** How many objects are quarantined. */
   count(): number {
-    return (this.db.getStats() as { entryCount: number }).entryCount;
+    return entryCount(this.db);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Database, RootDatabase } from 'lmdb';
 import { CAddr } from '../core/caddr.js';
+import { entryCount } from './tables.js';
 
 /** One binding of a ref: what it pointed to, and since when (ms since the epoch). */
 export interface RefBinding {
@@ -51,7 +52,7 @@ export class RefTables {
   }
 
   count(): number {
-    return (this.current.getStats() as { entryCount: number }).entryCount;
+    return entryCount(this.current);
   }
 
   /** Every binding `name` has had, oldest first (the last is the current one). */

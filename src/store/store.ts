@@ -29,7 +29,7 @@ import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { recountTx } from './recount.js';
-import { CACHED_BYTES, INVALIDATIONS, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
+import { CACHED_BYTES, INVALIDATIONS, entryCount, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
 import { dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
@@ -243,7 +243,8 @@ export class Store {
   }
 
   private checkChunk(addr: Buffer, bytes: Uint8Array): void {
-    if (this.verifyReads && !hash(bytes).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
+    // One thread: in a pool worker the other cores are busy with the other workers.
+    if (this.verifyReads && !hash(bytes, { parallel: false }).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
   }
 
   private missingChunk(addr: Buffer): Error {
@@ -389,7 +390,7 @@ export class Store {
 
   /** Inside a write transaction: whether nothing was invalidated since `mark` (or no mark given). */
   private markHolds(mark: number | undefined): boolean {
-    return mark === undefined || (this.t.meta.get(INVALIDATIONS) ?? 0) === mark;
+    return mark === undefined || this.invalidationMark() === mark;
   }
 
   /** Records `recipe`'s output as its action, with what it consumed and (if signing) its proof. */
@@ -703,8 +704,4 @@ function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buff
     keys.push(key);
   }
   return keys;
-}
-
-function entryCount(db: Database<unknown, Buffer>): number {
-  return (db.getStats() as { entryCount: number }).entryCount;
 }

@@ -25,7 +25,7 @@ export interface StoredAction {
   size: number;
   cost: number;
   lastAccess: number;
-  /** The addresses of the inputs consumed, in recipe order, 32 bytes each (absent before format 4). */
+  /** The addresses of the inputs consumed, in recipe order, 32 bytes each (absent for outputs recorded before they were kept). */
   inputs?: Buffer;
 }
 
@@ -76,4 +76,9 @@ export function openTables(env: RootDatabase): Tables {
     proofs: env.openDB({ name: 'proofs', ...binary }),
     meta: env.openDB({ name: 'meta' }),
   };
+}
+
+/** Entries in a table (LMDB keeps the count: nothing is scanned). */
+export function entryCount(db: Pick<Database, 'getStats'>): number {
+  return (db.getStats() as { entryCount: number }).entryCount;
 }

@@ -4,7 +4,7 @@
  * partial output chunks. A value that is not a leaf lives as long as an action names it; a
  * value's chunks live as long as a value or partial entry holds them (chunk-refs.ts).
  */
-import type { CAddr } from '../core/caddr.js';
+import { CAddr } from '../core/caddr.js';
 import { adjustRefs, convertRefs, refChunks, type Deletions, type RefKind } from './chunk-refs.js';
 import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
 import { partialKey, partialRange } from './partials.js';
@@ -114,6 +114,18 @@ export function dropPartialsTx(t: Tables, recipe: CAddr, del: Deletions): number
   const stats = t.stats.get(recipe.bytes);
   if (entries.length > 0 && stats && !t.actions.doesExist(recipe.bytes)) void t.stats.put(recipe.bytes, { ...stats, cost: 0, size: 0 });
   return entries.length;
+}
+
+/**
+ * Removes recipe `addr` with what it computed (output, partial chunks) and its forward DAG
+ * edges (the reverse entries its inputs hold for it too). What points at it is the caller's.
+ */
+export function forgetRecipeTx(t: Tables, chunkSize: number, addr: Buffer, del: Deletions): void {
+  removeActionTx(t, chunkSize, addr, del);
+  dropPartialsTx(t, CAddr.fromBytes(addr), del);
+  for (const input of [...(t.deps.getValues(addr) as Iterable<Buffer>)]) void t.rdeps.remove(input, addr);
+  void t.deps.remove(addr);
+  void t.recipes.remove(addr);
 }
 
 export function clockOf(t: Tables): number {

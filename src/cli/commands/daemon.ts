@@ -17,12 +17,12 @@ interface DaemonArgs extends GlobalArgs {
   invalidation: InvalidationPolicy;
   'float-policy': FloatPolicy;
   'exec-mode': ExecMode;
-  'cache-size'?: string;
+  'cache-size'?: number;
   'cache-policy': PolicyName;
   'verify-reads': string;
   verify: boolean;
-  'scrub-interval'?: string;
-  'scrub-rate'?: string;
+  'scrub-interval'?: number;
+  'scrub-rate'?: number;
 }
 
 const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
@@ -60,6 +60,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .option('cache-size', {
         type: 'string',
         describe: 'disk budget for computed outputs, e.g. 10GiB (leaves never count and are never evicted); default: unbounded',
+        coerce: (text: string) => parseBytes('--cache-size', text),
       })
       .option('cache-policy', {
         choices: POLICY_NAMES,
@@ -77,20 +78,25 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         default: false,
         describe: 'verification mode for every read: compute each recipe twice and compare; a mismatch marks its function non-deterministic (see fn list) and fails the read',
       })
-      .option('scrub-interval', { type: 'string', describe: 'scrub the whole store in the background this often (30s, 10m, 6h, 1d); off by default' })
-      .option('scrub-rate', { type: 'string', describe: 'the background scrub reads at most this many bytes per second (512K, 50M, 1G); default unlimited' })
+      .option('scrub-interval', {
+        type: 'string',
+        describe: 'scrub the whole store in the background this often (30s, 10m, 6h, 1d); off by default',
+        coerce: (text: string) => parseDuration('--scrub-interval', text),
+      })
+      .option('scrub-rate', {
+        type: 'string',
+        describe: 'the background scrub reads at most this many bytes per second (512K, 50M, 1G); default unlimited',
+        coerce: (text: string) => parseBytes('--scrub-rate', text),
+      })
       .check((argv) => {
-        if (argv['cache-size'] !== undefined) parseBytes('--cache-size', argv['cache-size']);
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
         if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
         if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
           throw new Error('--threads must be a whole number >= 1');
         }
-        if (argv['scrub-interval'] !== undefined) parseDuration('--scrub-interval', argv['scrub-interval']);
-        if (argv['scrub-rate'] !== undefined) {
-          parseBytes('--scrub-rate', argv['scrub-rate']);
-          if (argv['scrub-interval'] === undefined) throw new Error('--scrub-rate needs --scrub-interval (it paces the background scrub)');
+        if (argv['scrub-rate'] !== undefined && argv['scrub-interval'] === undefined) {
+          throw new Error('--scrub-rate needs --scrub-interval (it paces the background scrub)');
         }
         return true;
       })
@@ -113,12 +119,12 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
         invalidation: args.invalidation,
         floatPolicy: args['float-policy'],
         execMode: args['exec-mode'],
-        cacheSize: args['cache-size'] === undefined ? undefined : parseBytes('--cache-size', args['cache-size']),
+        cacheSize: args['cache-size'],
         cachePolicy: args['cache-policy'],
         verifyReads: args['verify-reads'] === 'on',
         verify: args.verify,
-        scrubIntervalMs: args['scrub-interval'] === undefined ? undefined : parseDuration('--scrub-interval', args['scrub-interval']),
-        scrubRate: args['scrub-rate'] === undefined ? undefined : parseBytes('--scrub-rate', args['scrub-rate']),
+        scrubIntervalMs: args['scrub-interval'],
+        scrubRate: args['scrub-rate'],
       },
     });
     const where = (daemon.mount ? `, mounted at ${daemon.mount.dir}` : '') + (daemon.metrics ? `, metrics at ${daemon.metrics.url}` : '');

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { verifyChain, type Verification } from '../../proof/verify.js';
-import { withClient, type GlobalArgs } from '../context.js';
+import { usageError, withClient, type GlobalArgs } from '../context.js';
 import { printJson, printLine } from '../output.js';
 
 interface ProofArgs extends GlobalArgs {
@@ -53,10 +53,12 @@ const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
         type: 'string',
         default: [] as string[],
         describe: 'a node public key (64 hex digits, `deriva status`) to trust; repeat for more; given any, every proof must be signed by one of them',
-        coerce: (keys: string | string[]) => [keys].flat().map((k) => {
-          if (!/^[0-9a-fA-F]{64}$/.test(k)) throw new Error(`--trust '${k}' is not a node public key (64 hex digits, as deriva status shows it)`);
-          return k.toLowerCase();
-        }),
+        coerce: (keys: string | string[]) => {
+          const list = [keys].flat(); // verifyChain compares them in lower case
+          const bad = list.find((k) => !/^[0-9a-fA-F]{64}$/.test(k));
+          if (bad !== undefined) throw new Error(`--trust '${bad}' is not a node public key (64 hex digits, as deriva status shows it)`);
+          return list;
+        },
       })
       .example('$0 proof 4c51d0aa > p.json && $0 proof verify p.json', 'check a proof this node signed')
       .example('$0 proof verify p.json --trust $(deriva status --json | jq -r .nodeKey)', 'and require that it was this node'),
@@ -92,8 +94,7 @@ export const proofCommand: CommandModule<GlobalArgs, ProofArgs> = {
     const addr = args.addr;
     if (addr === undefined) {
       // A usage error (exit 2), raised here: a check in the builder would apply to `verify` too.
-      process.stderr.write("deriva: say which address: deriva proof ADDR (or deriva proof verify FILE)\nRun 'deriva proof --help' for usage.\n");
-      process.exit(2);
+      usageError('say which address: deriva proof ADDR (or deriva proof verify FILE)', 'deriva proof --help');
     }
     printJson(await withClient(args, (client) => client.proof(addr)));
   },

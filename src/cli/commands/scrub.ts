@@ -5,7 +5,7 @@ import { humanBytes, printJson, printLine } from '../output.js';
 import { parseBytes } from '../units.js';
 
 interface ScrubArgs extends GlobalArgs {
-  rate?: string;
+  rate?: number;
 }
 
 export const scrubCommand: CommandModule<GlobalArgs, ScrubArgs> = {
@@ -13,10 +13,10 @@ export const scrubCommand: CommandModule<GlobalArgs, ScrubArgs> = {
   describe: 'Check every stored chunk and recipe against its address now; quarantine what is corrupt',
   builder: (y) =>
     y
-      .option('rate', { type: 'string', describe: 'read at most this many bytes per second (512K, 50M, 1G); default unlimited' })
-      .check((argv) => {
-        if (argv.rate !== undefined) parseBytes('--rate', argv.rate);
-        return true;
+      .option('rate', {
+        type: 'string',
+        describe: 'read at most this many bytes per second (512K, 50M, 1G); default unlimited',
+        coerce: (text: string) => parseBytes('--rate', text),
       })
       .example('$0 scrub', 'one full pass, with a summary')
       .example('$0 scrub --rate 50M --json', 'a gentler pass; the report as {objects, ok, corrupt, bytes, durationMs, quarantined}')
@@ -27,8 +27,7 @@ export const scrubCommand: CommandModule<GlobalArgs, ScrubArgs> = {
           "The daemon can also scrub in the background (deriva daemon --scrub-interval); 'deriva status' shows its progress.",
       ),
   handler: async (args) => {
-    const rate = args.rate === undefined ? undefined : parseBytes('--rate', args.rate);
-    const r = await withClient(args, (client) => client.scrub({ rate }));
+    const r = await withClient(args, (client) => client.scrub({ rate: args.rate }));
     if (args.json) return printJson(r);
     const seconds = (Number(r.durationMs) / 1000).toFixed(1);
     printLine(`checked ${r.objects} object(s), ${humanBytes(r.bytes)} in ${seconds} s: ${r.ok} ok, ${r.corrupt} corrupt`);
