@@ -168,7 +168,7 @@ export class StreamRun {
     const cs = this.ctx.store.chunkSize;
     // Chunks already stored (their bytes let go) are checked on the libuv pool, not here.
     const stored = this.slots.slice(Math.floor(offset / cs), Math.ceil(limit / cs)).filter((s) => !s.bytes);
-    await this.ctx.store.loadChunks(stored.map((s) => s.addr));
+    if (stored.length > 0) await this.ctx.store.loadChunks(stored.map((s) => s.addr));
     for (let i = Math.floor(offset / cs); i * cs < limit; i++) {
       const from = Math.max(offset, i * cs);
       const to = Math.min(limit, (i + 1) * cs);
