@@ -4,7 +4,7 @@
 //! Exports: `hash(data, outLen?, parallel?)`, `keyedHash(key, data, outLen?)`,
 //! `deriveKey(context, material, outLen?)`, `hashAsync(data, parallel?)`, class
 //! `Hasher(keyOrContext?)` with `update(data, parallel?)` and `finalize(outLen?)`, and the numbers
-//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; and `releaseMappedPages(path)`; then the float exports of
+//! `MAX_OUT_LEN`, `PARALLEL_THRESHOLD`; `releaseMappedPages(path)` and `fileSize(path, fresh)`; then the float exports of
 //! `float_bindings`.
 
 use crate::hashing::{self, Parallelism, KEY_LEN, MAX_OUT_LEN, PARALLEL_THRESHOLD};
@@ -13,12 +13,13 @@ use crate::napi::{Args, Env, JsError, JsResult, Value, ValueType, Wrapped};
 const DEFAULT_OUT_LEN: usize = blake3::OUT_LEN;
 
 pub fn register<'a>(env: Env<'a>, exports: Value<'a>) -> JsResult<()> {
-    let functions: [(&std::ffi::CStr, crate::napi::Method); 5] = [
+    let functions: [(&std::ffi::CStr, crate::napi::Method); 6] = [
         (c"hash", js_hash),
         (c"keyedHash", js_keyed_hash),
         (c"deriveKey", js_derive_key),
         (c"hashAsync", js_hash_async),
         (c"releaseMappedPages", js_release_mapped_pages),
+        (c"fileSize", js_file_size),
     ];
     for (name, method) in functions {
         env.set_property(exports, name, env.function(name, method)?)?;
@@ -98,6 +99,29 @@ fn js_release_mapped_pages<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<
         }
     }
     env.number(released as f64)
+}
+
+/// `fileSize(path: Uint8Array, fresh: boolean)`: a promise of the file's size as the kernel
+/// holds it, asking the filesystem afresh if `fresh` (run on the libuv pool: on our own FUSE
+/// mount the answer comes from the JS thread); rejects with the OS error.
+fn js_file_size<'a>(env: Env<'a>, args: &Args<'a>) -> JsResult<Value<'a>> {
+    let fresh = match args.get(1) {
+        Some(v) if env.type_of(v)? == ValueType::Boolean => env.get_bool(v)?,
+        _ => return Err(JsError::type_error("ERR_INVALID_ARG_TYPE", "fileSize: fresh must be a boolean")),
+    };
+    let work = move |path: &[u8]| crate::napi::os::file_size(path, fresh).map_err(|e| e.to_string());
+    match args.get(0) {
+        Some(path) => env.spawn_bytes_work(path, work, size_number)?,
+        None => None,
+    }
+    .ok_or_else(|| not_bytes("fileSize", "path"))
+}
+
+fn size_number(env: Env<'_>, size: Result<u64, String>) -> JsResult<Value<'_>> {
+    match size {
+        Ok(n) => env.number(n as f64),
+        Err(e) => Err(JsError::error("ERR_STATX", format!("fileSize: {e}"))),
+    }
 }
 
 /// The state behind a JS `Hasher`.

@@ -73,7 +73,7 @@ export async function mountEngine(engine: Engine, dir: string, options: MountOpt
   if ((await mountState(mnt)) === 'live') throw new Error(`cannot mount at ${mnt}: something is already mounted there`);
   await mkdir(mnt, { recursive: true });
 
-  const ops = fuseOps({ engine, owner: daemonOwner(), log });
+  const ops = fuseOps({ engine, mnt, owner: daemonOwner(), log });
   const session = createSession(fuse, mnt, options.observer ? timedOps(ops, options.observer) : ops, FUSE_OPTIONS);
   await new Promise<void>((done, fail) =>
     session.mount((err) => (err ? fail(new Error(`cannot mount at ${mnt}: ${err.message}`, { cause: err })) : done())),

@@ -3,10 +3,14 @@
  * statfs, over the engine. A value's size comes from the engine. A streaming output not yet
  * computed reports its function's upper bound, so that opening and reading it streams (the
  * kernel reads no further than a file's size, and the short read at the real end sets the
- * exact size); a whole output whose size is not yet known is materialized at getattr time
- * (awaited, never blocking the thread fuse-native serves ops on).
+ * exact size, which end-reads.ts makes sure the kernel keeps); a whole output whose size is not
+ * yet known is materialized at getattr time (awaited, never blocking the thread fuse-native
+ * serves ops on).
  */
+import { join } from 'node:path';
+import type { CAddr } from '../core/caddr.js';
 import type { Engine, RefBinding } from '../engine/engine.js';
+import { kernelFileSize } from '../native/index.js';
 import { dirStat, fileStat, fsStat, symlinkStat, type Owner } from './attrs.js';
 import { EndReads } from './end-reads.js';
 import { FsError } from './errno.js';
@@ -14,9 +18,11 @@ import { lookup, lookupValue } from './lookup.js';
 import { REFS_DIR, parsePath } from './paths.js';
 import { countOp, valueOp, valuesOp, type FuseHandler, type FuseLogger } from './op-guard.js';
 
-/** What every op needs: the engine, who owns the nodes, where to log. */
+/** What every op needs: the engine, where it is mounted, who owns the nodes, where to log. */
 export interface OpContext {
   readonly engine: Engine;
+  /** The mount point (absolute): the mount asks the kernel about its own files there. */
+  readonly mnt: string;
   readonly owner: Owner;
   readonly log: FuseLogger;
 }
@@ -29,14 +35,23 @@ const NO_HANDLE = 0;
 
 export function readOps(ctx: OpContext): Record<string, FuseHandler> {
   const { engine, owner, log } = ctx;
-  const endReads = new EndReads();
+  const file = (addr: CAddr) => join(ctx.mnt, addr.shard, addr.hex);
+  const endReads = new EndReads(
+    {
+      fresh: (addr) => kernelFileSize(file(addr), { fresh: true }),
+      cached: (addr) => kernelFileSize(file(addr), { fresh: false }),
+    },
+    log,
+  );
   return {
     getattr: valueOp(log, 'getattr', async (path: string) => {
       const node = lookup(engine, path);
       if (node.kind === 'ref') return symlinkStat(owner, refTarget(node.binding), node.binding.time);
       if (node.kind !== 'value') return dirStat(owner);
       const { addr, size } = node.info;
-      return fileStat(owner, size ?? (await engine.sizeBound(addr)), engine.changedAt(addr));
+      if (size !== undefined) return fileStat(owner, size, engine.changedAt(addr));
+      endReads.mayShowBound(addr);
+      return fileStat(owner, endReads.sizeLearned(addr) ?? (await engine.sizeBound(addr)), engine.changedAt(addr));
     }),
 
     readlink: valueOp(log, 'readlink', (path: string) => {

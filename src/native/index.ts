@@ -2,7 +2,8 @@
  * The one module that loads Deriva's Rust addon (native/deriva.<platform>.node) and the typed
  * API over it: BLAKE3 in its three modes (plain, keyed, derive-key), extendable output,
  * multithreaded hashing of large inputs, hashing off the JS thread, and an incremental hasher;
- * plus one memory call for the store (releaseMappedPages). Nothing else in the repo touches the
+ * plus two system calls: a memory one for the store (releaseMappedPages) and a file size as the
+ * kernel holds it, for the mount (kernelFileSize). Nothing else in the repo touches the
  * .node file; the deterministic float math it also holds gets its typed API in float.ts, over
  * {@link floatAddon}.
  *
@@ -41,6 +42,7 @@ interface Addon {
   deriveKey(context: string, material: Uint8Array, outLen?: number): Buffer;
   hashAsync(data: Uint8Array, parallel?: boolean): Promise<Buffer>;
   releaseMappedPages(path: string): number;
+  fileSize(path: Uint8Array, fresh: boolean): Promise<number>;
   Hasher: new (keyOrContext?: Uint8Array | string) => NativeHasher;
   MAX_OUT_LEN: number;
   PARALLEL_THRESHOLD: number;
@@ -248,4 +250,17 @@ export class Hasher {
 export function releaseMappedPages(path: string): number {
   if (typeof path !== 'string') throw argError('releaseMappedPages: path must be a string', 'ERR_INVALID_ARG_TYPE', TypeError);
   return addon.releaseMappedPages(path);
+}
+
+/**
+ * The size of the file at `path` as the kernel holds it (`statx` on the libuv pool). With
+ * `fresh`, the kernel first asks the filesystem (AT_STATX_FORCE_SYNC): on a FUSE mount a GETATTR
+ * whose answer it applies, unless a reply newer than that GETATTR reached it first, so its
+ * page-cache reads are bounded by it from then on; the call also waits for reads in flight past a
+ * smaller size to end. Without, the kernel's cached size, no request sent (AT_STATX_DONT_SYNC).
+ * Rejects with the OS error (ENOENT, ENOTCONN...).
+ */
+export function kernelFileSize(path: string, options: { fresh: boolean }): Promise<number> {
+  if (typeof path !== 'string') return Promise.reject(argError('kernelFileSize: path must be a string', 'ERR_INVALID_ARG_TYPE', TypeError));
+  return addon.fileSize(Buffer.from(path), options.fresh === true);
 }

@@ -1,10 +1,42 @@
-//! What the addon asks of the machine besides Node-API: the `madvise` system call, and the
-//! CPU's cache prefetch hint.
+//! What the addon asks of the machine besides Node-API: the `madvise` and `statx` system
+//! calls, and the CPU's cache prefetch hint.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 
 extern "C" {
     fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
+    fn statx(dirfd: c_int, path: *const c_char, flags: c_int, mask: c_uint, buf: *mut StatxBuf) -> c_int;
+}
+
+/// Linux's `struct statx` (256 bytes), as 64-bit words: `stx_size` is the sixth (byte 40).
+#[repr(C, align(8))]
+struct StatxBuf([u64; 32]);
+
+const AT_FDCWD: c_int = -100;
+/// Ask the filesystem, never the kernel's cached attributes (for FUSE: always a GETATTR).
+const AT_STATX_FORCE_SYNC: c_int = 0x2000;
+/// The kernel's cached attributes only, never the filesystem (for FUSE: no request at all).
+const AT_STATX_DONT_SYNC: c_int = 0x4000;
+const STATX_SIZE: c_uint = 0x200;
+
+/// The size of the file at `path` as the kernel holds it: with `fresh`, after asking the
+/// filesystem afresh (`statx` with `AT_STATX_FORCE_SYNC`: on a FUSE mount a GETATTR whose reply
+/// the kernel applies unless a reply it already holds is newer, which also updates the size its
+/// page-cache reads are bounded by; this blocks until the filesystem answers, and until reads in
+/// flight past a smaller size end, so never call it on the thread serving that filesystem);
+/// without, from the kernel's cached attributes (`AT_STATX_DONT_SYNC`: no request is sent).
+pub fn file_size(path: &[u8], fresh: bool) -> std::io::Result<u64> {
+    let flags = if fresh { AT_STATX_FORCE_SYNC } else { AT_STATX_DONT_SYNC };
+    let path = CString::new(path).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    let mut buf = StatxBuf([0; 32]);
+    // SAFETY: `path` is NUL-terminated and outlives the call; `buf` is a writable, aligned
+    // buffer of the size the kernel writes (struct statx is 256 bytes).
+    let rc = unsafe { statx(AT_FDCWD, path.as_ptr(), flags, STATX_SIZE, &mut buf) };
+    if rc == 0 {
+        Ok(buf.0[5])
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// Linux's MADV_DONTNEED.
