@@ -360,7 +360,7 @@ export class Store {
   }
 
   /**
-   * The recipe's DCF bytes, or undefined; a {@link CorruptRecipeError} if they are corrupt
+   * The recipe's DCF bytes, or undefined; a CorruptRecipeError if they are corrupt
    * (reported to {@link onCorruptRecipe} first).
    */
   getRecipe(addr: CAddr): Buffer | undefined {
