@@ -9,34 +9,32 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { LRUCache } from 'lru-cache';
-import { recipeAddressOfDcf } from '../core/address.js';
 import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, CorruptRecipeError, NotFoundError, StoreError } from '../core/errors.js';
-import { isRefInput, type RecipeInput } from '../core/recipe.js';
+import { CorruptChunkError, NotFoundError, StoreError } from '../core/errors.js';
+import type { RecipeInput } from '../core/recipe.js';
 import { hash, hashAsync, releaseMappedPages } from '../native/index.js';
 import type { ProofSigner } from '../proof/node-key.js';
+import { addrsInShard, addrsWithPrefix, keysAfter, occupiedShards } from './address-index.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
-import { consumedTx, packAddrs, unpackAddrs } from './consumed.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
 import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
+import { initFormat } from './format.js';
 import { decodeManifest, type Manifest } from './manifest.js';
+import { Outputs, type ActionEntry } from './outputs.js';
 import { PartialChunks } from './partials.js';
 import { Quarantine, type QuarantineEntry } from './quarantine.js';
 import { RefTables, type RefBinding } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
-import { recountTx } from './recount.js';
-import { CACHED_BYTES, INVALIDATIONS, entryCount, openTables, type BinaryDb, type CacheStats, type Tables } from './tables.js';
-import { dropPartialsTx, putActionTx, putPartialTx, putValueTx, removeActionTx, type HeldRefs } from './value-ops.js';
+import { dependentsOf, putRecipeTx, readRecipe } from './recipes.js';
+import { CACHED_BYTES, entryCount, openTables, type CacheStats, type Tables } from './tables.js';
+import { putValueTx, type HeldRefs } from './value-ops.js';
 
 /** Default chunk size of a new store; an existing store keeps the size it was created with. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
-
-/** Store format: 2 added chunk reference counts, pins and cache statistics. */
-const FORMAT = 2;
 
 export interface StoreOptions {
   /** Chunk size for a store created now (ignored when the store exists). Power of two. */
@@ -47,16 +45,7 @@ export interface StoreOptions {
   readonly signer?: ProofSigner;
 }
 
-/** What the action cache remembers about a materialized recipe. */
-export interface ActionEntry {
-  /** Content address (plain BLAKE3) of the output value. */
-  readonly content: CAddr;
-  readonly size: number;
-  /** Wall-clock milliseconds the computation took. */
-  readonly cost: number;
-  /** Milliseconds since the epoch of the computation. */
-  readonly lastAccess: number;
-}
+export type { ActionEntry } from './outputs.js';
 
 /**
  * Decoded manifests kept in memory: a range read of a large value would otherwise decode its
@@ -123,6 +112,9 @@ export class Store {
     dispose: (chunk) => this.spareBuffers.push(chunk.buffer),
   });
 
+  /** Records and forgets recipes' outputs, guarded by the invalidation mark (outputs.ts). */
+  private readonly outputs: Outputs;
+
   private constructor(
     readonly dir: string,
     private readonly env: RootDatabase,
@@ -139,7 +131,8 @@ export class Store {
     this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
     this.verifyReads = options.verifyReads ?? true;
     this.proofs = new ProofLog(this.t, options.signer);
-    this.chunkSize = this.initMeta(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.chunkSize = initFormat(this.t, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.outputs = new Outputs(this.t, this.refs, this.proofs, this.chunkSize);
   }
 
   /** Opens (creating if needed) the store in directory `dir`. */
@@ -152,30 +145,6 @@ export class Store {
     } catch (err) {
       throw new StoreError(`cannot open store at ${dir}: ${(err as Error).message}`, { cause: err });
     }
-  }
-
-  private initMeta(requested: number): number {
-    const meta = this.t.meta;
-    const existing = meta.get('chunkSize');
-    if (existing !== undefined) {
-      // A store of the first format has no reference counts yet: build them once (opening is
-      // single-threaded: the engine opens the store before its workers do).
-      if ((meta.get('format') ?? 1) < FORMAT) {
-        meta.transactionSync(() => {
-          recountTx(this.t, existing, new Deletions());
-          meta.putSync('format', FORMAT);
-        });
-      }
-      return existing;
-    }
-    if (!Number.isInteger(Math.log2(requested)) || requested < 4096 || requested > 64 * 1024 * 1024) {
-      throw new StoreError(`chunk size must be a power of two from 4 KiB to 64 MiB, got ${requested}`);
-    }
-    meta.transactionSync(() => {
-      meta.putSync('chunkSize', requested);
-      meta.putSync('format', FORMAT);
-    });
-    return requested;
   }
 
   // --- chunks and values -------------------------------------------------------------------
@@ -258,9 +227,7 @@ export class Store {
    * True if it moved it (false: already gone, or intact after all).
    */
   async quarantineChunk(addr: Buffer): Promise<boolean> {
-    let moved = false;
-    await this.write(() => void (moved = this.quarantine.moveChunkTx(addr)));
-    await this.env.flushed;
+    const moved = await this.writeDurably(() => this.quarantine.moveChunkTx(addr));
     this.readCache.delete(addr.toString('latin1'));
     return moved;
   }
@@ -269,11 +236,8 @@ export class Store {
    * Moves a recipe whose DCF bytes do not hash to its address into quarantine, with its DAG
    * edges and any output recorded for it; durable on resolve. True if it moved it.
    */
-  async quarantineRecipe(addr: Buffer): Promise<boolean> {
-    let moved = false;
-    await this.write((del) => void (moved = this.quarantine.moveRecipeTx(addr, del, this.chunkSize)));
-    await this.env.flushed;
-    return moved;
+  quarantineRecipe(addr: Buffer): Promise<boolean> {
+    return this.writeDurably((del) => this.quarantine.moveRecipeTx(addr, del, this.chunkSize));
   }
 
   /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
@@ -351,69 +315,32 @@ export class Store {
    * Records a value's manifest (a leaf, pinned if asked, or a cache value) atomically; `refs`
    * says whether its writer holds the chunk references already. Durable on resolve.
    */
-  async putValue(addr: CAddr, manifest: Manifest, kind: RefKind, refs: HeldRefs, pin = false): Promise<void> {
-    await this.write((del) => {
+  putValue(addr: CAddr, manifest: Manifest, kind: RefKind, refs: HeldRefs, pin = false): Promise<void> {
+    return this.writeDurably((del) => {
       putValueTx(this.t, addr, manifest, kind, refs, del);
       if (pin) void this.t.pins.put(addr.bytes, Date.now());
     });
-    await this.env.flushed;
   }
 
-  /**
-   * A mark of the outputs forgotten so far: every invalidation and ref rebinding moves it, in
-   * the transaction that forgets. A computation takes it before reading its inputs; if the
-   * mark has moved when its output is recorded, an input may have been replaced meanwhile (a
-   * ref rebound), so the output is not recorded as the recipe's: checked inside the recording
-   * transaction, nothing stale is ever visible.
-   */
+  /** The invalidation mark, to take before reading a computation's inputs (see outputs.ts). */
   invalidationMark(): number {
-    return this.t.meta.get(INVALIDATIONS) ?? 0;
+    return this.outputs.mark();
   }
 
   /**
-   * Records a computed output value (references held by its writer) and, unless the
-   * invalidation mark moved since `mark` was taken, its action and proof, atomically. Resolves
-   * whether the action was recorded (if not, the value stays for its caller until garbage
-   * collection).
+   * Records a computed output value (references held by its writer) and, unless the mark moved
+   * since `mark`, its action and proof, atomically; resolves whether the action was recorded.
    */
-  async putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number, mark?: number): Promise<boolean> {
-    let recorded = false;
-    await this.write((del) => {
-      putValueTx(this.t, addr, manifest, 'cache', 'held', del);
-      if (!this.markHolds(mark)) return;
-      this.recordActionTx(recipe, addr, manifest.size, cost, del);
-      recorded = true;
-    });
-    await this.env.flushed;
-    return recorded;
-  }
-
-  /** Inside a write transaction: whether nothing was invalidated since `mark` (or no mark given). */
-  private markHolds(mark: number | undefined): boolean {
-    return mark === undefined || this.invalidationMark() === mark;
-  }
-
-  /** Records `recipe`'s output as its action, with what it consumed and (if signing) its proof. */
-  private recordActionTx(recipe: CAddr, content: CAddr, size: number, cost: number, del: Deletions): void {
-    const consumed = consumedTx(this.t, this.refs, recipe);
-    putActionTx(this.t, this.chunkSize, recipe, content, size, cost, packAddrs(consumed.addrs), del);
-    this.proofs.recordTx(recipe, content, size, consumed);
+  putOutput(recipe: CAddr, addr: CAddr, manifest: Manifest, cost: number, mark?: number): Promise<boolean> {
+    return this.writeDurably((del) => this.outputs.putOutputTx(recipe, addr, manifest, cost, mark, del));
   }
 
   /**
    * Records a chunkwise output whose chunks are all partial entries as one value and action,
-   * dropping the partial entries, atomically; its cost is what its chunks cost. Nothing at all
-   * if the invalidation mark moved since `mark` (see {@link putOutput}).
+   * dropping the partial entries, atomically; nothing if the mark moved since `mark`.
    */
-  async promotePartials(recipe: CAddr, addr: CAddr, manifest: Manifest, mark?: number): Promise<void> {
-    await this.write((del) => {
-      if (!this.markHolds(mark)) return;
-      const cost = this.t.stats.get(recipe.bytes)?.cost ?? 0;
-      putValueTx(this.t, addr, manifest, 'cache', 'take', del);
-      this.recordActionTx(recipe, addr, manifest.size, cost, del);
-      dropPartialsTx(this.t, recipe, del);
-    });
-    await this.env.flushed;
+  promotePartials(recipe: CAddr, addr: CAddr, manifest: Manifest, mark?: number): Promise<void> {
+    return this.writeDurably((del) => this.outputs.promotePartialsTx(recipe, addr, manifest, mark, del));
   }
 
   isLeaf(addr: CAddr): boolean {
@@ -423,54 +350,26 @@ export class Store {
   // --- recipes and the DAG -----------------------------------------------------------------
 
   /**
-   * Stores a recipe with its DAG edges (and its pin, if asked) in one transaction; durable on
-   * resolve. An address input gets a forward and a reverse edge; a ref input an entry in the
-   * ref's dependents.
+   * Stores a recipe with its DAG edges (and its pin, if asked) in one transaction (recipes.ts);
+   * durable on resolve. A NotFoundError if an address input is neither a leaf nor a recipe.
    */
   async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly RecipeInput[], pin = false): Promise<void> {
-    // Inputs are checked again inside the transaction: garbage collection may have swept one.
-    const missing = await this.env.transaction(() => {
-      const gone = inputs.find((i) => !isRefInput(i) && !this.t.leaves.doesExist(i.bytes) && !this.t.recipes.doesExist(i.bytes));
-      if (gone) return gone as CAddr;
-      if (!this.t.recipes.doesExist(addr.bytes)) {
-        void this.t.recipes.put(addr.bytes, Buffer.from(dcf));
-        for (const input of inputs) {
-          if (isRefInput(input)) {
-            this.refs.addDependent(input.ref, addr);
-          } else {
-            void this.t.deps.put(addr.bytes, input.bytes);
-            void this.t.rdeps.put(input.bytes, addr.bytes);
-          }
-        }
-      }
-      if (pin) void this.t.pins.put(addr.bytes, Date.now());
-      return undefined;
-    });
+    const missing = await this.env.transaction(() => putRecipeTx(this.t, this.refs, addr, dcf, inputs, pin));
     if (missing) throw new NotFoundError(`input ${missing.hex} is neither a stored leaf nor a recipe`);
     await this.env.flushed;
   }
 
   /**
-   * The recipe's DCF bytes, or undefined; a {@link CorruptRecipeError} if they are corrupt
+   * The recipe's DCF bytes, or undefined; a CorruptRecipeError if they are corrupt
    * (reported to {@link onCorruptRecipe} first).
    */
   getRecipe(addr: CAddr): Buffer | undefined {
-    const dcf = this.t.recipes.getBinary(addr.bytes);
-    if (dcf !== undefined && this.verifyReads && !recipeAddressOfDcf(dcf).equals(addr)) {
-      this.onCorruptRecipe?.(addr);
-      throw new CorruptRecipeError(addr.hex);
-    }
-    return dcf;
+    return readRecipe(this.t, addr, this.verifyReads, this.onCorruptRecipe);
   }
 
-  /**
-   * One level of the reverse DAG: recipes that name `addr` as an input, and recipes that name
-   * a ref currently bound to `addr` (they read it when materialized).
-   */
+  /** One level of the reverse DAG: recipes naming `addr` or a ref bound to it (recipes.ts). */
   dependents(addr: CAddr): CAddr[] {
-    const direct = [...this.t.rdeps.getValues(addr.bytes)].map((b) => CAddr.fromBytes(b));
-    const viaRefs = this.refs.namesBoundTo(addr).flatMap((name) => this.refs.dependentsOf(name));
-    return [...direct, ...viaRefs];
+    return dependentsOf(this.t, this.refs, addr);
   }
 
   // --- refs --------------------------------------------------------------------------------
@@ -495,7 +394,7 @@ export class Store {
       }
       result = cascade();
       this.refs.bind(name, addr, time);
-      this.removeActionsNow(result.evict, del);
+      this.outputs.removeActionsTx(result.evict, del);
     });
     await this.env.flushed;
     return result;
@@ -517,11 +416,9 @@ export class Store {
 
   // --- action cache ------------------------------------------------------------------------
 
+  /** The output recorded for recipe `addr`, or undefined. */
   getAction(addr: CAddr): ActionEntry | undefined {
-    const raw = this.t.actions.get(addr.bytes);
-    if (raw === undefined) return undefined;
-    const { content, size, cost, lastAccess } = raw;
-    return { content: CAddr.fromBytes(content), size, cost, lastAccess };
+    return this.outputs.action(addr);
   }
 
   /**
@@ -530,8 +427,7 @@ export class Store {
    * kept); undefined without a recorded output.
    */
   getConsumed(recipe: CAddr): CAddr[] | undefined {
-    const raw = this.t.actions.get(recipe.bytes);
-    return raw && unpackAddrs(raw.inputs);
+    return this.outputs.consumed(recipe);
   }
 
   /**
@@ -539,15 +435,12 @@ export class Store {
    * nothing if the invalidation mark moved since `mark` (see {@link putOutput}).
    */
   async putPartialChunk(recipe: CAddr, index: number, addr: Buffer, bytes: Uint8Array, cost: number, mark?: number): Promise<void> {
-    await this.write((del) => {
-      if (this.markHolds(mark)) putPartialTx(this.t, recipe, index, addr, bytes, cost, del);
-    });
+    await this.write((del) => this.outputs.putPartialChunkTx(recipe, index, addr, bytes, cost, mark, del));
   }
 
   /** Forgets recipes' outputs, whole or partial, freeing what only they held; durable on resolve. */
-  async removeActions(addrs: readonly CAddr[]): Promise<void> {
-    await this.write((del) => this.removeActionsNow(addrs, del));
-    await this.env.flushed;
+  removeActions(addrs: readonly CAddr[]): Promise<void> {
+    return this.writeDurably((del) => this.outputs.removeActionsTx(addrs, del));
   }
 
   /** The persisted cache statistics of a recipe (kept after its output is evicted). */
@@ -571,9 +464,7 @@ export class Store {
    */
   async evict(budget: number, policy: EvictionPolicy, busy: ReadonlySet<string>): Promise<{ evicted: Evicted[]; bytes: number }> {
     let evicted: Evicted[] = [];
-    const del = await this.write((d) => {
-      evicted = evictTx(this.t, this.chunkSize, budget, policy, busy, d);
-    });
+    const del = await this.write((d) => void (evicted = evictTx(this.t, this.chunkSize, budget, policy, busy, d)));
     await this.env.flushed;
     return { evicted, bytes: del.bytes };
   }
@@ -593,9 +484,7 @@ export class Store {
   async gcSweep(marked: Marked, extraRoots: Iterable<Buffer>, quiet: () => boolean, dryRun: boolean): Promise<GcReport & { addrs: Buffer[] }> {
     if (dryRun) return { ...sweepDryRun(this.t, this.refs, this.chunkSize, marked, extraRoots, quiet), addrs: [] };
     let report!: GcReport;
-    const del = await this.write((d) => {
-      report = sweepTx(this.t, this.refs, this.chunkSize, marked, extraRoots, quiet, d);
-    });
+    const del = await this.write((d) => void (report = sweepTx(this.t, this.refs, this.chunkSize, marked, extraRoots, quiet, d)));
     await this.env.flushed;
     return { ...report, addrs: del.addrs };
   }
@@ -615,52 +504,29 @@ export class Store {
     return del;
   }
 
-  /** The body of {@link removeActions}, for use inside a transaction. */
-  private removeActionsNow(addrs: readonly CAddr[], del: Deletions): void {
-    void this.t.meta.put(INVALIDATIONS, this.invalidationMark() + 1);
-    for (const addr of addrs) {
-      removeActionTx(this.t, this.chunkSize, addr.bytes, del);
-      dropPartialsTx(this.t, addr, del);
-    }
+  /** {@link write}, then waits until it is durable; resolves what `body` returned. */
+  private async writeDurably<T>(body: (del: Deletions) => T): Promise<T> {
+    let result!: T;
+    await this.write((del) => void (result = body(del)));
+    await this.env.flushed;
+    return result;
   }
 
   // --- lookup ------------------------------------------------------------------------------
 
   /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
   findByPrefix(prefix: string, limit = 2): CAddr[] {
-    const start = Buffer.from(prefix.length % 2 ? `${prefix}0` : prefix, 'hex');
-    const found: CAddr[] = [];
-    for (const db of [this.t.leaves, this.t.recipes] as const) {
-      for (const key of db.getKeys({ start })) {
-        const hex = key.toString('hex');
-        if (!hex.startsWith(prefix) || found.length >= limit) break;
-        found.push(CAddr.fromBytes(key));
-      }
-    }
-    return found;
+    return addrsWithPrefix(this.t, prefix, limit);
   }
 
   /** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
   shards(): string[] {
-    const found: string[] = [];
-    const hasKey = (db: Database<unknown, Buffer>, start: Buffer, end: Buffer | undefined) => {
-      for (const _ of db.getKeys({ start, end, limit: 1 })) return true;
-      return false;
-    };
-    for (let b = 0; b < 256; b++) {
-      const start = Buffer.from([b]);
-      const end = b < 255 ? Buffer.from([b + 1]) : undefined;
-      if (hasKey(this.t.leaves, start, end) || hasKey(this.t.recipes, start, end)) found.push(start.toString('hex'));
-    }
-    return found;
+    return occupiedShards(this.t);
   }
 
   /** Every leaf and recipe whose address starts with byte `shard`, in address order. */
   inShard(shard: number): CAddr[] {
-    const start = Buffer.from([shard]);
-    const end = shard < 255 ? Buffer.from([shard + 1]) : undefined;
-    const keys = [...this.t.leaves.getKeys({ start, end }), ...this.t.recipes.getKeys({ start, end })];
-    return keys.sort(Buffer.compare).map((k) => CAddr.fromBytes(k));
+    return addrsInShard(this.t, shard);
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */
@@ -694,14 +560,4 @@ export class Store {
   async close(): Promise<void> {
     await this.env.close();
   }
-}
-
-function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {
-  const keys: Buffer[] = [];
-  for (const key of db.getKeys({ start: after, limit: limit + 1 })) {
-    if (after && key.equals(after)) continue;
-    if (keys.length === limit) break;
-    keys.push(key);
-  }
-  return keys;
 }

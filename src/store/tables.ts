@@ -54,7 +54,7 @@ export interface Tables {
 /** Meta keys of the persistent cache counters. */
 export const CACHED_BYTES = 'cachedBytes';
 export const GDSF_CLOCK = 'gdsfClock';
-/** Bumped by every transaction that forgets outputs (invalidation, rebinding): see Store.invalidationMark. */
+/** Bumped by every transaction that forgets outputs (invalidation, rebinding): the invalidation mark, see outputs.ts. */
 export const INVALIDATIONS = 'invalidations';
 
 export function openTables(env: RootDatabase): Tables {
