@@ -33,7 +33,7 @@ import { Store } from '../store/store.js';
 import type { GcReport } from '../store/gc.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { ChangeClock } from './change-clock.js';
-import { DeferredQueue, walkCascade, type Cascade, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
+import { DeferredQueue, walkCascade, type Cascade, type Clock, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
 import { CacheBudget } from './cache-budget.js';
 import { evictionPolicy, type PolicyName } from './cache-policy.js';
 import { Collector, type GcOptions } from './collector.js';
@@ -62,6 +62,8 @@ export interface EngineOptions {
   readonly invalidation?: InvalidationPolicy;
   /** Where failures of deferred invalidation batches are reported (default: stderr). */
   readonly onBackgroundError?: (err: unknown) => void;
+  /** Timers of deferred invalidation batches (default: Node's); tests pass one they advance by hand. */
+  readonly clock?: Clock;
   /** Whether float functions may be registered and computed (default `strict`: they may). */
   readonly floatPolicy?: FloatPolicy;
   /** Bytes cached outputs may hold on disk (default: unbounded). Leaves never count. */
@@ -179,6 +181,7 @@ export class Engine {
   private readonly collector: Collector;
   private readonly verifier: Verifier;
   private readonly scrubber: Scrubber;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -225,7 +228,7 @@ export class Engine {
       this.ranges.forgetDeleted(addrs.map((a) => a.hex));
       this.executor.forgetFailures(addrs);
     });
-    this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError);
+    this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError, options.clock);
     this.cascadeSource = {
       dependents: (a) => this.store.dependents(a),
       isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
@@ -548,8 +551,15 @@ export class Engine {
     };
   }
 
-  /** Stops scrubbing, finishes queued work (deferred invalidations too), stops the workers, closes the store. */
-  async close(): Promise<void> {
+  /**
+   * Stops scrubbing, finishes queued work (deferred invalidations too), stops the workers, closes
+   * the store. A second call returns the first one's promise.
+   */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutDown());
+  }
+
+  private async shutDown(): Promise<void> {
     await this.scrubber.stop();
     await this.deferred.flush();
     await this.streams.close();

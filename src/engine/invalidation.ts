@@ -18,6 +18,20 @@ export const DEFER_DELAY_MS = 100;
 /** A deferred batch is processed at once when this many dependents are queued. */
 export const DEFER_MAX_BATCH = 1024;
 
+/** The timers a {@link DeferredQueue} waits on: Node's unless a test passes one it advances by hand. */
+export interface Clock {
+  /** Calls `fn` once, `ms` from now; the returned function cancels that. */
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+/** Node's timers. */
+export const realClock: Clock = {
+  setTimeout(fn, ms) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 /** What an invalidation did or, for deferred dependents, will do. */
 export interface Invalidation {
   /** Cached outputs forgotten (or queued to be, under `deferred`). */
@@ -67,12 +81,13 @@ export function walkCascade(source: CascadeSource, roots: readonly CAddr[], maxD
  */
 export class DeferredQueue {
   private readonly queued = new Map<string, CAddr>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly evict: (addrs: CAddr[]) => Promise<void>,
     private readonly onError: (err: unknown) => void,
+    private readonly clock: Clock = realClock,
   ) {}
 
   /** Dependents waiting for their batch. */
@@ -83,13 +98,13 @@ export class DeferredQueue {
   add(addrs: readonly CAddr[]): void {
     for (const a of addrs) this.queued.set(a.hex, a);
     if (this.queued.size >= DEFER_MAX_BATCH) void this.flush();
-    else if (this.queued.size > 0) this.timer ??= setTimeout(() => void this.flush(), DEFER_DELAY_MS);
+    else if (this.queued.size > 0) this.cancelTimer ??= this.clock.setTimeout(() => void this.flush(), DEFER_DELAY_MS);
   }
 
   /** Processes everything queued now; resolves once it (and any batch before it) is done. */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     const batch = [...this.queued.values()];
     this.queued.clear();
     this.running = this.running.then(() => (batch.length > 0 ? this.evict(batch) : undefined)).catch(this.onError);

@@ -29,6 +29,8 @@ export interface ScrubReport {
 export interface ScrubOptions {
   /** Read at most this many bytes per second (default: as fast as it goes). */
   readonly rate?: number;
+  /** Test hook: awaited after each object is checked, with the count so far (holds a pass part-way). */
+  readonly afterObject?: (objects: number) => Promise<void> | void;
 }
 
 /** Where scrubbing stands, for `deriva status`. */
@@ -96,10 +98,12 @@ export class Scrubber {
     try {
       for await (const addr of this.keys((after) => this.store.chunkAddrs(after, SLICE), signal)) {
         await this.checkChunk(addr, report);
+        await options.afterObject?.(report.objects);
         await pace();
       }
       for await (const addr of this.keys((after) => this.store.recipeAddrs(after, SLICE), signal)) {
         await this.checkRecipe(addr, report);
+        await options.afterObject?.(report.objects);
       }
     } finally {
       this.current = undefined;

@@ -27,6 +27,14 @@ export interface Api {
   home: string;
   /** What the server logged. */
   logs: LogEntry[];
+  /** Every call the server has ended, in order: its own report (ApiObserver.onRpc), once the handler is done. */
+  ended: EndedCall[];
+}
+
+/** A call the server reported ended. */
+export interface EndedCall {
+  method: string;
+  code: string;
 }
 
 /** A logger that records entries for assertions. */
@@ -39,24 +47,34 @@ export async function startApi(t: Test, engineOptions: Partial<EngineOptions> = 
   const engine = await createEngine(t, engineOptions);
   const home = await tempDir(t);
   const logs: LogEntry[] = [];
-  const server = createApiServer(engine, { version: '0.0.0-test', home, startedAt: Date.now(), logger: recordingLogger(logs) });
+  const ended: EndedCall[] = [];
+  const observer = { onRpc: (method: string, _seconds: number, code: string) => void ended.push({ method, code }), onBytesServed() {} };
+  const server = createApiServer(engine, { version: '0.0.0-test', home, startedAt: Date.now(), logger: recordingLogger(logs), observer });
   const socket = socketPath(home);
   const target = unixTarget(socket);
   await listen(server, [target]);
   t.teardown(() => shutdown(server, 1000));
   const client = DerivaClient.connect(target);
   t.teardown(() => client.close());
-  return { engine, server, client, target, socket, home, logs };
+  return { engine, server, client, target, socket, home, logs, ended };
 }
 
-/** Counts the chunks the engine hands out through `stream` (what Get handlers have read). */
-export function countStreamed(engine: Engine): { chunks: number } {
-  const counter = { chunks: 0 };
+/**
+ * Counts the chunks the engine hands out through `stream` (what Get handlers have read), and
+ * the streams opened and not yet closed: a stream closed can hand out nothing more.
+ */
+export function countStreamed(engine: Engine): { chunks: number; open: number } {
+  const counter = { chunks: 0, open: 0 };
   const stream = engine.stream.bind(engine);
   engine.stream = async function* (...args: Parameters<Engine['stream']>) {
-    for await (const chunk of stream(...args)) {
-      counter.chunks++;
-      yield chunk;
+    counter.open++;
+    try {
+      for await (const chunk of stream(...args)) {
+        counter.chunks++;
+        yield chunk;
+      }
+    } finally {
+      counter.open--;
     }
   };
   return counter;

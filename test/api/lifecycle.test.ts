@@ -1,7 +1,7 @@
 /**
  * Calls that end early or fail in the daemon: a cancelled PutLeaf stores nothing, a missing
  * daemon fails fast with DAEMON_UNAVAILABLE, an untyped fault is INTERNAL and logged, and
- * shutdown ends in-flight calls after its grace period.
+ * shutdown lets in-flight calls finish and cancels what is left after its grace period.
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { shutdown } from '../../src/api/server.js';
 import { unixTarget } from '../../src/api/targets.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { pseudoRandom, tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { countStreamed, startApi } from './helpers.js';
 
 /** Records how each engine.put call ends. */
@@ -31,7 +32,7 @@ t.test('a PutLeaf whose source fails mid-stream is cancelled and stores nothing'
   const puts = watchPuts(engine);
   async function* failing(): AsyncGenerator<Uint8Array> {
     yield pseudoRandom(3 * 1024 * 1024, 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => puts.length === 1, { what: 'the server to start storing the upload' });
     throw new Error('disk read failed');
   }
   await t.rejects(client.putLeaf(failing()), { message: 'disk read failed' }, 'the source error comes out');
@@ -41,9 +42,11 @@ t.test('a PutLeaf whose source fails mid-stream is cancelled and stores nothing'
   const controller = new AbortController();
   async function* endless(): AsyncGenerator<Uint8Array> {
     for (let i = 0; ; i++) {
-      if (i === 4) controller.abort(new Error('user pressed ^C'));
+      if (i === 4) {
+        await waitFor(() => puts.length === 2, { what: 'the server to start storing the second upload' });
+        controller.abort(new Error('user pressed ^C'));
+      }
       yield pseudoRandom(512 * 1024, i + 1);
-      await new Promise((r) => setTimeout(r, 10));
     }
   }
   await t.rejects(client.putLeaf(endless(), undefined, { signal: controller.signal }), { message: 'user pressed ^C' });
@@ -53,7 +56,7 @@ t.test('a PutLeaf whose source fails mid-stream is cancelled and stores nothing'
 });
 
 t.test('a Get abandoned by its reader stops on the server', async (t) => {
-  const { client, engine } = await startApi(t, { chunkSize: 64 * 1024 });
+  const { client, engine, ended } = await startApi(t, { chunkSize: 64 * 1024 });
   const { addr } = await client.putLeaf(pseudoRandom(16 * 1024 * 1024, 9));
   const counter = countStreamed(engine);
   let n = 0;
@@ -62,11 +65,10 @@ t.test('a Get abandoned by its reader stops on the server', async (t) => {
     if (n >= 1024 * 1024) break;
   }
   t.equal(n, 1024 * 1024);
-  await new Promise((r) => setTimeout(r, 300));
-  const after = counter.chunks;
-  await new Promise((r) => setTimeout(r, 300));
-  t.equal(counter.chunks, after, 'the server stopped reading');
-  t.ok(after < 256, `and had read ${after} of 256 chunks`);
+  await waitFor(() => ended.some((c) => c.method === 'Get'), { what: 'the server to end the abandoned Get' });
+  t.match(ended.find((c) => c.method === 'Get'), { code: 'CANCELLED' }, 'the server saw the call cancelled');
+  t.equal(counter.open, 0, 'the server stopped reading: its stream of the value is closed');
+  t.ok(counter.chunks < 256, `after reading ${counter.chunks} of 256 chunks`);
 
   const controller = new AbortController();
   const reading = (async () => {
@@ -129,25 +131,51 @@ t.test('an untyped error in the daemon is INTERNAL, generic, and logged', async 
   t.match(await client.listFunctions(), [{}], 'other calls still work');
 });
 
-t.test('shutdown lets in-flight calls finish within the grace, then cancels them', async (t) => {
-  const { client, server, engine } = await startApi(t, { chunkSize: 64 * 1024 });
-  const { addr } = await client.putLeaf(pseudoRandom(8 * 1024 * 1024, 4));
-  const quick = engine.resolveAddress(addr);
-  t.ok(quick);
-  const reading = (async () => {
+/** A Get that reads its first piece, then waits for `go` before reading on. */
+function heldGet(client: DerivaClient, addr: string, go: Promise<void>): { started: () => boolean; bytes: Promise<number> } {
+  let first = false;
+  const bytes = (async () => {
     let n = 0;
     for await (const piece of client.get(addr)) {
       n += piece.length;
-      await new Promise((r) => setTimeout(r, 20)); // a slow reader: never done within the grace
+      if (!first) {
+        first = true;
+        await go;
+      }
     }
     return n;
   })();
-  await new Promise((r) => setTimeout(r, 100));
-  const started = Date.now();
-  await shutdown(server, 300);
-  const took = Date.now() - started;
-  t.ok(took >= 250 && took < 2000, `shutdown waited for the grace, then forced (${took} ms)`);
-  await t.rejects(reading, ApiError, 'the unfinished Get fails');
+  return { started: () => first, bytes };
+}
+
+/** Larger than every buffer between a held reader and the server (HTTP/2 windows, the Get's window). */
+const HELD_SIZE = 32 * 1024 * 1024;
+
+t.test('shutdown lets an in-flight call finish within the grace', async (t) => {
+  const { client, server, ended } = await startApi(t, { chunkSize: 64 * 1024 });
+  const { addr } = await client.putLeaf(pseudoRandom(HELD_SIZE, 4));
+  let release!: () => void;
+  const get = heldGet(client, addr, new Promise<void>((r) => (release = r)));
+  await waitFor(get.started, { what: 'the Get to deliver its first piece' });
+  const down = shutdown(server, 120_000);
+  release(); // shutdown has begun, with the Get in flight
+  t.equal(await get.bytes, HELD_SIZE, 'the in-flight Get read to the end');
+  await down;
+  t.match(ended.at(-1), { method: 'Get', code: 'OK' });
+  await t.rejects(client.status(), { code: DAEMON_UNAVAILABLE }, 'no longer serving');
+});
+
+t.test('after the grace, shutdown cancels the calls still in flight', async (t) => {
+  const { client, server, ended } = await startApi(t, { chunkSize: 64 * 1024 });
+  const { addr } = await client.putLeaf(pseudoRandom(HELD_SIZE, 4));
+  let release!: () => void;
+  const get = heldGet(client, addr, new Promise<void>((r) => (release = r)));
+  await waitFor(get.started, { what: 'the Get to deliver its first piece' });
+  await shutdown(server, 50); // the reader is held: the Get cannot end within any grace
+  release();
+  await t.rejects(get.bytes, ApiError, 'the unfinished Get fails');
+  await waitFor(() => ended.some((c) => c.method === 'Get'), { what: 'the server to end the Get' });
+  t.match(ended.find((c) => c.method === 'Get'), { code: 'CANCELLED' });
   await t.rejects(client.status(), { code: DAEMON_UNAVAILABLE }, 'no longer serving');
 });
 

@@ -6,6 +6,7 @@ import t, { type Test } from 'tap';
 import { ApiError } from '../../src/api/client.js';
 import * as pb from '../../src/api/gen/deriva.js';
 import { MAX_MESSAGE_BYTES } from '../../src/api/limits.js';
+import { waitFor } from '../helpers/wait.js';
 import { startApi } from './helpers.js';
 
 const NINE_MIB = 9 * 1024 * 1024;
@@ -27,7 +28,7 @@ t.test('the client refuses to send a message over 8 MiB: RESOURCE_EXHAUSTED', as
 });
 
 t.test('the server rejects a message over 8 MiB with RESOURCE_EXHAUSTED and keeps serving', async (t) => {
-  const { client, target } = await startApi(t);
+  const { client, target, ended } = await startApi(t);
   const raw = unlimitedClient(t, target);
   const unary = await new Promise<grpc.ServiceError | null>((resolve) => {
     raw.putRecipe({ function: 'concat@1', inputs: [], params: [{ key: 'sep', stringValue: 'y'.repeat(NINE_MIB) }], noPin: false }, (err) => resolve(err));
@@ -42,7 +43,8 @@ t.test('the server rejects a message over 8 MiB with RESOURCE_EXHAUSTED and keep
     call.end();
   });
   t.equal(streamed?.code, grpc.status.RESOURCE_EXHAUSTED, 'a PutLeaf piece');
-  await new Promise((r) => setTimeout(r, 100));
+  // The client hears first; the server's handler reports the call ended once its put has given up.
+  await waitFor(() => ended.some((c) => c.method === 'PutLeaf'), { what: 'the server to end the oversized PutLeaf' });
   t.match(await client.status(), { leaves: 0n }, 'nothing stored, still serving');
   t.match(await client.putLeaf(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 3)), { size: BigInt(MAX_MESSAGE_BYTES + 1) }, 'the client splits big leaves');
 });

@@ -12,6 +12,7 @@ import type { ParamValue } from '../../src/core/recipe.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { hash } from '../../src/native/index.js';
 import { createEngine, pseudoRandom } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CS = 64 * 1024;
 const MiB = 1024 * 1024;
@@ -87,9 +88,7 @@ t.test('a streaming run nobody reads any more is abandoned, and a later read sta
   const head = await engine.read(gz, 0, 100);
   t.equal(engine.info(gz).state, 'computing');
   // The run first fills its window ahead of the reader, then waits 100 ms for a reader.
-  for (let waited = 0; engine.info(gz).state === 'computing' && waited < 30_000; waited += 50) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(() => engine.info(gz).state !== 'computing', { what: 'the unread run to be abandoned', timeoutMs: 30_000 });
   t.equal(engine.info(gz).state, 'not-materialized', 'abandoned, not failed');
   t.equal(engine.status().streaming, 0);
   const whole = await engine.read(gz);

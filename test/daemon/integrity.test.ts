@@ -19,6 +19,7 @@ import { TEST_FUNCTIONS_ENV } from '../../src/compute/test-functions.js';
 import { chunksOf, flipChunkByte, outputOf } from '../helpers/corrupt.js';
 import { startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { pseudoRandom, tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const sh = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -144,11 +145,10 @@ t.test('the background scrubber finds corruption on its own; progress in deriva 
   const chunk = (await chunksOf(store, leaf))[0]!;
   await flipChunkByte(store, chunk, 1);
   const d = await restart(['--scrub-interval', '1s', '--scrub-rate', '4M']);
-  let s = await status(d);
-  for (let i = 0; i < 100 && !s.scrubLast; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    s = await status(d);
-  }
+  const s = await waitFor(async () => {
+    const now = await status(d);
+    return now.scrubLast ? now : undefined;
+  }, { what: 'a background scrub pass to finish', timeoutMs: 60_000, intervalMs: 100 });
   t.ok(s.scrubLast, 'a pass finished');
   t.equal(s.integrityEvents, 1, 'nothing read the leaf: the scrubber found the chunk');
   t.equal(s.quarantined, 1);

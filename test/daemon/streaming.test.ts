@@ -12,12 +12,12 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { pseudoRandom, tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const sh = promisify(execFile);
 const MiB = 1024 * 1024;
 const out = (r: { stdout: Buffer }) => r.stdout.toString().trim();
 const json = async (d: DaemonHandle, args: string[]) => JSON.parse(out(await d.cli([...args, '--json'])));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `size` bytes of numbered text lines: compressible, but never the same line twice. */
 async function textFile(path: string, size: number): Promise<void> {
@@ -119,16 +119,19 @@ t.test('a reader that stops pauses the computation; readers through the mount an
   ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const chunks: Buffer[] = [];
   reader.stdout.on('data', (b: Buffer) => chunks.push(b));
-  while (!Buffer.concat(chunks).includes('\n')) await sleep(20);
+  await waitFor(() => Buffer.concat(chunks).includes('\n'), { what: 'the reader to report its first MiB', timeoutMs: 60_000 });
   chunks.length = 0;
 
-  await sleep(500);
-  const a = await json(d, ['stat', rep]);
-  await sleep(1000);
-  const b = await json(d, ['stat', rep]);
-  t.equal(a.state, 'computing');
-  t.equal(b.bytesProduced, a.bytesProduced, `paused at ${a.bytesProduced} bytes while the reader waits`);
-  t.ok(Number(a.bytesProduced) < 32 * MiB, 'a small window ahead of the reader, not the whole output');
+  // The run feeds its function until it is a window (8 chunks of 1 MiB) ahead of the furthest
+  // byte read, so it gets that far; then it stops, with at most two input pieces still in flight.
+  const filled = await waitFor(async () => {
+    const s = await json(d, ['stat', rep]);
+    return Number(s.bytesProduced) >= 9 * MiB ? s : undefined;
+  }, { what: 'the run to fill its window ahead of the stopped reader', timeoutMs: 60_000, intervalMs: 0 });
+  const later = await json(d, ['stat', rep]);
+  t.equal(filled.state, 'computing');
+  t.equal(later.state, 'computing', 'still computing while the reader waits');
+  t.ok(Number(later.bytesProduced) < 32 * MiB, `paused at ${later.bytesProduced} bytes: a small window ahead of the reader, not the whole output`);
 
   const viaGrpc = d.cli(['get', rep]);
   const viaCat = sh('cat', [path], { encoding: 'buffer', maxBuffer: 256 * MiB });

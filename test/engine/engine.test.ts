@@ -4,8 +4,7 @@ import { createHash } from 'node:crypto';
 import { CAddr } from '../../src/core/caddr.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
-import { Engine } from '../../src/engine/engine.js';
-import { createEngine, pseudoRandom, tempDir } from '../helpers/temp.js';
+import { createEngine, engineHome, pseudoRandom } from '../helpers/temp.js';
 
 const str = (value: string): ParamValue => ({ type: 'string', value });
 const params = (o: Record<string, string> = {}) => new Map(Object.entries(o).map(([k, v]) => [k, str(v)]));
@@ -70,14 +69,13 @@ t.test('a diamond DAG resolves each node once', async (t) => {
 });
 
 t.test('the action cache survives a restart: no recomputation', async (t) => {
-  const dir = await tempDir(t);
-  let engine = Engine.open({ storeDir: dir, threads: 1 });
+  const home = await engineHome(t, { threads: 1 });
+  let engine = home.open();
   const leaf = await engine.put(Buffer.from('persist me'));
   const r = await engine.putRecipe(fn('upper@1'), [leaf], params());
   const first = await engine.read(r);
   await engine.close();
-  engine = Engine.open({ storeDir: dir, threads: 1 });
-  t.teardown(() => engine.close());
+  engine = home.open();
   t.same(await engine.read(r), first);
   t.equal(engine.status().computations, 0);
   t.equal(engine.info(r).kind, 'recipe');

@@ -8,8 +8,7 @@
 import t from 'tap';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
-import { Engine } from '../../src/engine/engine.js';
-import { createEngine, tempDir } from '../helpers/temp.js';
+import { createEngine, engineHome } from '../helpers/temp.js';
 import { recordingObserver } from '../metrics/recording-observer.js';
 
 const params = (o: Record<string, string> = {}) =>
@@ -54,8 +53,8 @@ t.test('disabled refuses to register float recipes, and nothing else', async (t)
 });
 
 t.test('disabled refuses to compute float recipes registered under strict, also as inputs', async (t) => {
-  const dir = await tempDir(t);
-  let engine = Engine.open({ storeDir: dir, threads: 1 });
+  const home = await engineHome(t, { threads: 1 });
+  let engine = home.open();
   const leaf = await engine.put(Buffer.from('1\n2\n'));
   const computed = await engine.putRecipe(fn('fmap@1'), [leaf], params({ op: 'neg' }));
   const pending = await engine.putRecipe(fn('fmap@1'), [leaf], params({ op: 'cbrt' }));
@@ -63,8 +62,7 @@ t.test('disabled refuses to compute float recipes registered under strict, also 
   t.equal((await engine.read(computed)).toString(), '-1\n-2\n');
   await engine.close();
 
-  engine = Engine.open({ storeDir: dir, threads: 1, floatPolicy: 'disabled' });
-  t.teardown(() => engine.close());
+  engine = home.open({ floatPolicy: 'disabled' });
   const refused = { code: 'FLOAT_DISABLED', message: /cannot compute a recipe of fmap@1/ };
   await t.rejects(engine.read(pending), refused);
   t.match(engine.info(pending), { state: 'failed', error: /--float-policy disabled/ });
@@ -74,8 +72,8 @@ t.test('disabled refuses to compute float recipes registered under strict, also 
 });
 
 t.test('disabled is enforced on every compute path: streaming runs, ranges, whole inputs, refs', async (t) => {
-  const dir = await tempDir(t);
-  let engine = Engine.open({ storeDir: dir, threads: 1 });
+  const home = await engineHome(t, { threads: 1 });
+  let engine = home.open();
   const leaf = await engine.put(Buffer.from('1\n4\n9\n'));
   const roots = await engine.putRecipe(fn('fmap@1'), [leaf], params({ op: 'sqrt' }));
   const summary = await engine.putRecipe(fn('stats@1'), [leaf], params());
@@ -86,8 +84,7 @@ t.test('disabled is enforced on every compute path: streaming runs, ranges, whol
   await engine.close();
 
   const { observer, events } = recordingObserver();
-  engine = Engine.open({ storeDir: dir, threads: 1, floatPolicy: 'disabled', observer });
-  t.teardown(() => engine.close());
+  engine = home.open({ floatPolicy: 'disabled', observer });
   const refused = { code: 'FLOAT_DISABLED', message: /cannot compute a recipe of (fmap|stats)@1/ };
   await t.rejects(engine.readInto(roots, 2, new Uint8Array(4)), refused, 'a range read of a streaming output');
   await t.rejects(engine.materialize(summary), refused, 'a streaming run drained whole');

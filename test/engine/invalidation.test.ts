@@ -9,8 +9,10 @@ import { CAddr } from '../../src/core/caddr.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { DEFER_MAX_BATCH, DeferredQueue } from '../../src/engine/invalidation.js';
+import { DEFER_DELAY_MS, DEFER_MAX_BATCH, DeferredQueue } from '../../src/engine/invalidation.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { createEngine } from '../helpers/temp.js';
+import { drainTurn, waitFor } from '../helpers/wait.js';
 
 const params = (o: Record<string, string> = {}) =>
   new Map<string, ParamValue>(Object.entries(o).map(([k, v]) => [k, { type: 'string', value: v }]));
@@ -51,14 +53,18 @@ t.test('none: only the address itself; dependents stay cached', async (t) => {
 });
 
 t.test('deferred: the address now, dependents in a batch; the call says what it will do', async (t) => {
-  const engine = await createEngine(t, { invalidation: 'deferred' });
+  const clock = new ManualClock();
+  const engine = await createEngine(t, { invalidation: 'deferred', clock });
   const { a, b, c } = await chain(t, engine);
   const r = await engine.invalidate(a);
   t.same(r, { evicted: 3, depth: 2, policy: 'deferred', pending: 2 });
   t.equal(engine.info(a).state, 'not-materialized', 'the address is forgotten at once');
+  clock.advance(DEFER_DELAY_MS - 1);
   t.same(states(engine, [b, c]), ['materialized', 'materialized'], 'dependents wait for their batch');
-  // The batch runs on its own timer; wait for it rather than flushing by hand.
-  while (engine.info(c).state === 'materialized') await new Promise((r) => setTimeout(r, 20));
+  // The batch's own timer starts it (nothing flushes by hand); its eviction then commits.
+  clock.advance(1);
+  t.equal(clock.pending, 0, 'the timer ran');
+  await waitFor(() => engine.info(c).state !== 'materialized', { what: 'the deferred batch to commit' });
   t.same(states(engine, [b, c]), ['not-materialized', 'not-materialized'], 'then they are forgotten');
 });
 
@@ -92,20 +98,27 @@ const addrs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => CAddr
 
 t.test('deferred queue: one batch per timer, at once when full, duplicates merged', async (t) => {
   const batches: string[][] = [];
-  const queue = new DeferredQueue(async (batch) => void batches.push(batch.map((a) => a.hex)), (err) => t.fail(String(err)));
+  const clock = new ManualClock();
+  const queue = new DeferredQueue(async (batch) => void batches.push(batch.map((a) => a.hex)), (err) => t.fail(String(err)), clock);
   queue.add(addrs(3));
   queue.add(addrs(3, 1)); // overlaps: 1 and 2 again, plus 3
   t.equal(queue.size, 4, 'queued once each');
   t.same(batches, [], 'nothing processed yet');
-  await new Promise((r) => setTimeout(r, 300));
+  clock.advance(DEFER_DELAY_MS - 1);
+  await drainTurn();
+  t.same(batches, [], 'not before the delay');
+  clock.advance(1);
+  t.equal(queue.size, 0, 'the timer took the batch');
+  await queue.flush(); // nothing more queued: waits for the batch under way
   t.equal(batches.length, 1, 'the timer ran one batch');
   t.equal(batches[0]!.length, 4);
 
   queue.add(addrs(DEFER_MAX_BATCH - 1, 10).map((a, i) => CAddr.fromBytes(Buffer.concat([Buffer.from([i >> 8, i & 0xff]), a.bytes.subarray(2)]))));
   t.equal(batches.length, 1, 'below the limit: waits');
   queue.add([CAddr.fromBytes(Buffer.alloc(32, 0xee))]);
-  await new Promise((r) => setImmediate(r)); // long before the timer could fire
+  await drainTurn(); // the clock has not moved: no timer ran
   t.equal(batches.length, 2, 'reaching the limit ran a batch without the timer');
+  t.equal(clock.pending, 0, 'and cancelled the timer');
   t.equal(batches[1]!.length, DEFER_MAX_BATCH);
   t.equal(queue.size, 0);
 });

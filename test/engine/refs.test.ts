@@ -9,9 +9,9 @@ import { InvalidRefError, NotFoundError } from '../../src/core/errors.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue, RecipeInput } from '../../src/core/recipe.js';
 import { recipeToJson } from '../../src/core/recipe-json.js';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { Store } from '../../src/store/store.js';
-import { createEngine, pseudoRandom, tempDir } from '../helpers/temp.js';
+import { createEngine, engineHome, pseudoRandom } from '../helpers/temp.js';
 
 const params = (o: Record<string, string> = {}) =>
   new Map<string, ParamValue>(Object.entries(o).map(([k, v]) => [k, { type: 'string', value: v }]));
@@ -58,8 +58,8 @@ t.test('the address covers the ref name, not the binding', async (t) => {
 });
 
 t.test('binding and invalidation are one transaction: both are there after a reopen', async (t) => {
-  const dir = await tempDir(t);
-  let engine = Engine.open({ storeDir: dir, threads: 1, chunkSize: 4096 });
+  const home = await engineHome(t, { threads: 1 });
+  let engine = home.open({ chunkSize: 4096 });
   const a = await engine.put(Buffer.from('one\n'));
   const b = await engine.put(Buffer.from('two\n'));
   await engine.setRef('data', a);
@@ -69,15 +69,14 @@ t.test('binding and invalidation are one transaction: both are there after a reo
   await engine.setRef('data', b);
   await engine.close();
 
-  const store = Store.open(dir);
+  const store = Store.open(home.dir);
   t.equal(store.refs.get('data')?.addr.hex, b.hex, 'the new binding is stored');
   t.equal(store.getAction(up), undefined, 'the dependent output is gone');
   t.equal(store.getAction(sorted), undefined, 'and its dependent too');
   t.equal(store.partials.count(up), 0, 'no partial chunks of the old binding');
   await store.close();
 
-  engine = Engine.open({ storeDir: dir, threads: 1 });
-  t.teardown(() => engine.close());
+  engine = home.open();
   t.equal((await engine.read(sorted)).toString(), 'TWO\n', 'reads the new binding after reopening');
 });
 
@@ -148,15 +147,15 @@ t.test('errors: unknown address, bad name, unbound ref, cycle', async (t) => {
 });
 
 t.test('GC roots: the addresses refs are bound to now', async (t) => {
-  const dir = await tempDir(t);
-  const engine = Engine.open({ storeDir: dir, threads: 1 });
+  const home = await engineHome(t, { threads: 1 });
+  const engine = home.open();
   const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((s) => engine.put(Buffer.from(s))));
   await engine.setRef('x', a!);
   await engine.setRef('y', a!);
   await engine.setRef('z', b!);
   await engine.setRef('z', c!);
   await engine.close();
-  const store = Store.open(dir);
+  const store = Store.open(home.dir);
   t.teardown(() => store.close());
   t.same(store.refRoots().map((r) => r.hex).sort(), [a!.hex, c!.hex].sort(), 'bound now, each once; history is not a root');
 });

@@ -9,8 +9,7 @@ import { TEST_FUNCTIONS_ENV } from '../../src/compute/test-functions.js';
 import { NonDeterministicError } from '../../src/core/errors.js';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import type { ParamValue } from '../../src/core/recipe.js';
-import { Engine } from '../../src/engine/engine.js';
-import { createEngine, tempDir } from '../helpers/temp.js';
+import { createEngine, engineHome } from '../helpers/temp.js';
 
 process.env[TEST_FUNCTIONS_ENV] = '1';
 const none = new Map<string, ParamValue>();
@@ -29,8 +28,8 @@ t.test('deterministic functions pass verification, each recipe computed twice', 
 });
 
 t.test('a non-deterministic function is caught, its result rejected, the mark persisted', async (t) => {
-  const dir = await tempDir(t);
-  let engine = Engine.open({ storeDir: dir, threads: 2 });
+  const home = await engineHome(t);
+  let engine = home.open();
   const leaf = await engine.put(Buffer.from('input'));
   const nd = await engine.putRecipe(fn('nondeterministic@1'), [leaf], none);
   const err = await engine.read(nd, 0, 100, { verify: true }).catch((e: unknown) => e);
@@ -45,8 +44,7 @@ t.test('a non-deterministic function is caught, its result rejected, the mark pe
   t.equal((await engine.read(nd)).subarray(0, 5).toString(), 'input', 'without verification it still reads');
   await engine.close();
 
-  engine = Engine.open({ storeDir: dir, threads: 1, verify: true });
-  t.teardown(() => engine.close());
+  engine = home.open({ threads: 1, verify: true });
   t.ok(engine.nonDeterministic().has('nondeterministic@1'), 'the mark survives a restart');
   const other = await engine.putRecipe(fn('nondeterministic@1'), [await engine.put(Buffer.from('other'))], none);
   await t.rejects(engine.read(other), { code: 'NON_DETERMINISTIC', message: /nondeterministic@1 is marked non-deterministic/ }, 'global verify refuses a marked function');

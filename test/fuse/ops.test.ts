@@ -19,6 +19,7 @@ import { Errno, FsError, toErrno } from '../../src/fuse/errno.js';
 import { FuseUnavailableError, mountEngine } from '../../src/fuse/index.js';
 import { countOp, valueOp, valuesOp, type FuseCallback } from '../../src/fuse/op-guard.js';
 import { parsePath } from '../../src/fuse/paths.js';
+import { drainTurn, waitFor } from '../helpers/wait.js';
 import { recordingLogger } from './fixtures/mount.js';
 
 const hex = 'ab' + '0123456789abcdef'.repeat(3) + '0123456789abcd';
@@ -61,12 +62,17 @@ t.test('typed errors map to errno', async (t) => {
   t.equal(Errno.ENODATA, -61, 'ENODATA is Linux 61');
 });
 
-/** Calls `handler` like fuse-native would and collects every callback it makes. */
+/**
+ * Calls `handler` like fuse-native would and collects every callback it makes: waits for the
+ * first, then for one turn of the event loop, by which every promise reaction the guard chained
+ * after the handler's (already settled) result has run, so a second callback would be seen.
+ */
 async function call(handler: (...args: never[]) => void, ...args: unknown[]): Promise<unknown[][]> {
   const calls: unknown[][] = [];
   const cb: FuseCallback = (...reply) => void calls.push(reply);
   (handler as (...a: unknown[]) => void)(...args, cb);
-  await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => calls.length > 0, { what: 'the op to call back', intervalMs: 0 });
+  await drainTurn();
   return calls;
 }
 

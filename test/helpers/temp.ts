@@ -24,17 +24,7 @@ export async function createStore(t: Test, options: StoreOptions = {}): Promise<
 
 /** A real engine (LMDB store + worker pool) in a temp dir, closed when the test ends. */
 export async function createEngine(t: Test, options: Partial<EngineOptions> = {}): Promise<Engine> {
-  const engine = Engine.open({ storeDir: await tempDir(t), threads: 2, ...options });
-  let closed = false;
-  t.teardown(async () => {
-    if (!closed) await engine.close();
-  });
-  const close = engine.close.bind(engine);
-  engine.close = async () => {
-    closed = true;
-    await close();
-  };
-  return engine;
+  return (await engineHome(t, options)).open();
 }
 
 /** What an engine opened by {@link engineHome} logged: integrity warnings and errors. */
@@ -44,20 +34,31 @@ export interface Logged {
   msg?: string;
 }
 
+/** A store directory and the engines opened on it: see {@link engineHome}. */
+export interface EngineHome {
+  readonly dir: string;
+  /** What every engine opened here logged, in order. */
+  readonly logs: Logged[];
+  /** Opens an engine on `dir` with the home's options and `options` over them; closed at teardown. */
+  open(options?: Partial<EngineOptions>): Engine;
+}
+
 /**
- * One store directory for engines opened, closed and reopened on it (each closed at teardown
- * if still open), recording what they log: for tests that damage the store between two runs.
+ * One store directory for engines opened, closed and reopened on it (each closed at teardown,
+ * which is a no-op for one the test closed: Engine.close is idempotent), recording what they
+ * log: for tests that reopen a store, or damage it between two runs. A test that fails before
+ * its own close() still stops the engine's worker pool.
  */
-export async function engineHome(t: Test, options: Partial<EngineOptions> = {}) {
+export async function engineHome(t: Test, options: Partial<EngineOptions> = {}): Promise<EngineHome> {
   const dir = await tempDir(t);
   const logs: Logged[] = [];
   const logger = {
     warn: (obj: object, msg?: string) => void logs.push({ level: 'warn', obj, msg }),
     error: (obj: object, msg?: string) => void logs.push({ level: 'error', obj, msg }),
   };
-  const open = (): Engine => {
-    const engine = Engine.open({ storeDir: dir, threads: 2, logger, ...options });
-    t.teardown(() => engine.close().catch(() => {}));
+  const open = (more: Partial<EngineOptions> = {}): Engine => {
+    const engine = Engine.open({ storeDir: dir, threads: 2, logger, ...options, ...more });
+    t.teardown(() => engine.close());
     return engine;
   };
   return { dir, logs, open };

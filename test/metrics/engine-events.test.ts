@@ -3,11 +3,11 @@
  * hits and misses at output and chunk level, one event per materialization with its address,
  * function, duration and size, and invalidations.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { parseFunctionId } from '../../src/core/function-id.js';
 import { fanOut, noopObserver } from '../../src/metrics/observer.js';
 import { createEngine, pseudoRandom } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { recordingObserver, tally } from './recording-observer.js';
 
 const CHUNK = 4096;
@@ -41,7 +41,7 @@ t.test('a streaming output: its reads miss while it runs, and the recorded outpu
   const digest = await engine.putRecipe(parseFunctionId('sha256@1'), [leaf], new Map());
   t.equal((await engine.read(digest)).toString(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
   t.ok(tally(events, 'output').misses >= 1, 'the first read missed');
-  for (let waited = 0; events.materialized.length === 0 && waited < 5000; waited += 10) await sleep(10);
+  await waitFor(() => events.materialized.length > 0, { what: 'the run to record its output' });
   t.match(events.materialized, [{ addr: digest.hex, fn: 'sha256@1', kind: 'whole', bytes: 65 }], 'recorded once, when the run ends');
   const before = tally(events, 'output');
   await engine.read(digest);
