@@ -26,6 +26,9 @@ const STATUS_OF: Readonly<Record<ErrorCode, GrpcStatus>> = {
   INTEGRITY: GrpcStatus.DATA_LOSS,
   NON_DETERMINISTIC: GrpcStatus.FAILED_PRECONDITION,
   FLOAT_DISABLED: GrpcStatus.FAILED_PRECONDITION,
+  ABORTED: GrpcStatus.ABORTED,
+  UNAVAILABLE: GrpcStatus.UNAVAILABLE,
+  DEADLINE_EXCEEDED: GrpcStatus.DEADLINE_EXCEEDED,
 };
 
 /** A failure of the call itself rather than of Deriva (e.g. an incomplete upload): sent as is. */

@@ -163,7 +163,7 @@ export class Executor {
 
   private async compute(addr: CAddr): Promise<Materialized> {
     const dcf = this.store.getRecipe(addr);
-    if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
     this.policy.admit?.(recipe.fn);
     const fn = this.registry.get(recipe.fn);

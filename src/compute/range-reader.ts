@@ -506,7 +506,7 @@ export class RangeReader {
     let d = this.decoded.get(addr.hex);
     if (!d) {
       const dcf = this.store.getRecipe(addr);
-      if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+      if (!dcf) throw NotFoundError.address(addr);
       const recipe = decodeRecipe(dcf);
       d = { recipe, fn: this.registry.get(recipe.fn) };
       this.decoded.set(addr.hex, d);

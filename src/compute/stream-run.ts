@@ -17,6 +17,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { CAddr } from '../core/caddr.js';
+import { AbortedError } from '../core/errors.js';
 import type { Recipe } from '../core/recipe.js';
 import { plainParams } from '../core/recipe.js';
 import type { Store } from '../store/store.js';
@@ -113,7 +114,7 @@ export class StreamRun {
     });
     this.output = Promise.all([task, this.drive()])
       .then(() => {
-        if (this.abandoned) throw this.error ?? new Error(`computation of ${addr.hex} was abandoned: nobody read it`);
+        if (this.abandoned) throw this.error ?? new AbortedError(`computation of ${addr.hex} was abandoned: nobody read it`);
         return this.record();
       })
       .catch((err: unknown) => {
@@ -148,7 +149,7 @@ export class StreamRun {
   /** Stops the run: its readers get an error, its worker task ends. */
   close(): void {
     this.isAbandoned = true;
-    this.fail(new Error(`computation of ${this.addr.hex} stopped: the engine is closing`));
+    this.fail(new AbortedError(`computation of ${this.addr.hex} stopped: the engine is closing`));
   }
 
   /** Bytes of output produced so far. */

@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'INTEGRITY'
   | 'INVALID_REF'
   | 'FLOAT_DISABLED'
-  | 'NON_DETERMINISTIC';
+  | 'NON_DETERMINISTIC'
+  | 'ABORTED'
+  | 'UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -46,6 +49,12 @@ export class AmbiguousPrefixError extends DerivaError {
 /** An address (or prefix) the store does not know. */
 export class NotFoundError extends DerivaError {
   readonly code = 'NOT_FOUND';
+
+  /** The one wording for "nothing has this address", prefixed with what was being done. */
+  static address(addr: { readonly hex: string }, doing?: string): NotFoundError {
+    const what = `no leaf or recipe has address ${addr.hex}`;
+    return new NotFoundError(doing === undefined ? what : `${doing}: ${what}`);
+  }
 }
 
 /** Bytes that are not the canonical DCF encoding of a recipe. */
@@ -102,6 +111,24 @@ export class FloatDisabledError extends DerivaError {
 }
 
 /**
+ * Work given up before it finished: a computation nobody reads any more, or one stopped because
+ * the engine is closing. Not a fault of the daemon; asking again starts it afresh.
+ */
+export class AbortedError extends DerivaError {
+  readonly code = 'ABORTED';
+}
+
+/** Something the request needs cannot be reached now (a peer, the control plane); retry later. */
+export class UnavailableError extends DerivaError {
+  readonly code = 'UNAVAILABLE';
+}
+
+/** The request's deadline passed before it could be answered. */
+export class DeadlineExceededError extends DerivaError {
+  readonly code = 'DEADLINE_EXCEEDED';
+}
+
+/**
  * A stored chunk whose bytes do not hash to its address (or that was quarantined for that
  * reason). Readers that can rebuild the chunk (a computed output) catch it and recompute.
  */
@@ -110,8 +137,9 @@ export class CorruptChunkError extends IntegrityError {
     /** The chunk's address, hex. */
     readonly chunk: string,
     message = `chunk ${chunk} is corrupt (its bytes do not hash to its address)`,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -123,8 +151,9 @@ export class CorruptRecipeError extends IntegrityError {
   constructor(
     /** The recipe's address, hex. */
     readonly recipe: string,
+    options?: { cause?: unknown },
   ) {
-    super(`recipe ${recipe} is corrupt (its bytes do not hash to its address)`);
+    super(`recipe ${recipe} is corrupt (its bytes do not hash to its address)`, options);
   }
 }
 

@@ -285,7 +285,7 @@ export class Engine {
       if (isRefInput(input)) {
         if (!this.store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
       } else if (!this.isKnown(input)) {
-        throw new NotFoundError(`input ${input.hex} is neither a stored leaf nor a recipe`);
+        throw NotFoundError.address(input, 'recipe input');
       }
     }
     const addr = recipeAddress(recipe);
@@ -304,7 +304,7 @@ export class Engine {
 
   /** Stops a leaf or recipe being a GC root; false if it was not one. */
   unpin(addr: CAddr): Promise<boolean> {
-    if (!this.isKnown(addr) && !this.store.pins.has(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (!this.isKnown(addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
     return this.store.pins.set(addr, false);
   }
 
@@ -324,7 +324,7 @@ export class Engine {
       return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size, state: 'materialized' };
     }
     const dcf = this.store.getRecipe(addr);
-    if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
     const out = this.executor.cachedOutput(addr);
     if (out) {
@@ -364,7 +364,7 @@ export class Engine {
    * invalidation.ts). The next read recomputes. Leaves stay.
    */
   async invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
-    if (!this.isKnown(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (!this.isKnown(addr)) throw NotFoundError.address(addr);
     let walk!: Cascade;
     await this.evicting(async () => {
       // Walked once chunks being stored have settled, so they count (and go) too.
@@ -394,7 +394,7 @@ export class Engine {
    */
   async setRef(name: string, addr: CAddr): Promise<RefSet> {
     checkRefName(name);
-    if (!this.isKnown(addr)) throw new NotFoundError(`cannot bind ref ${name}: no leaf or recipe has address ${addr.hex}`);
+    if (!this.isKnown(addr)) throw NotFoundError.address(addr, `cannot bind ref ${name}`);
     const previous = this.store.refs.get(name);
     const time = Date.now();
     const walk = await this.evicting(() => bindWithCascade(this.store, this.cascadeSource, name, addr, time));

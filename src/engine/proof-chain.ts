@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 
 export async function proofChain(store: Store, materialize: (addr: CAddr) => Promise<unknown>, addr: CAddr): Promise<ChainNode> {
   if (store.isLeaf(addr)) return { leaf: addr.hex };
-  if (!store.getRecipe(addr)) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+  if (!store.getRecipe(addr)) throw NotFoundError.address(addr);
   store.refresh(); // see proofs the workers just committed
   const root = store.proofs.get(addr);
   if (!root) throw new NotFoundError(`recipe ${addr.hex} has no proof: its output is not cached (read it, or run deriva stat --compute, first)`);

@@ -48,7 +48,7 @@ export class Verifier {
 
   private async verifyRecipe(addr: CAddr): Promise<void> {
     const dcf = this.store.getRecipe(addr);
-    if (!dcf) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
     await Promise.all(boundInputs(this.store, recipe).map((input) => this.verify(input)));
     const id = formatFunctionId(recipe.fn);

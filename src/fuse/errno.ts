@@ -11,6 +11,8 @@ export const Errno = {
   EPERM: -1,
   ENOENT: -2,
   EIO: -5,
+  /** "Resource temporarily unavailable": try again later. */
+  EAGAIN: -11,
   ENOTDIR: -20,
   EISDIR: -21,
   EINVAL: -22,
@@ -18,6 +20,8 @@ export const Errno = {
   ERANGE: -34,
   /** "No data available": the Linux answer for an extended attribute that is not there. */
   ENODATA: -61,
+  ETIMEDOUT: -110,
+  ECANCELED: -125,
 } as const;
 
 export type ErrnoName = keyof typeof Errno;
@@ -51,12 +55,15 @@ const byCode: Record<ErrorCode, ErrnoName> = {
   UNKNOWN_FUNCTION: 'EINVAL',
   /** The daemon's float policy forbids computing it: not an I/O fault, a refusal. */
   FLOAT_DISABLED: 'EPERM',
+  ABORTED: 'ECANCELED',
+  UNAVAILABLE: 'EAGAIN',
+  DEADLINE_EXCEEDED: 'ETIMEDOUT',
 };
 
 /** The errno name for any thrown value: typed errors by code, anything else is EIO. */
 export function errnoName(err: unknown): ErrnoName {
   if (err instanceof FsError) return err.errno;
-  if (err instanceof DerivaError) return byCode[err.code] ?? 'EIO';
+  if (err instanceof DerivaError) return byCode[err.code];
   return 'EIO';
 }
 

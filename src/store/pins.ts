@@ -28,7 +28,7 @@ export class Pins {
       else void this.db.remove(addr.bytes);
       return true;
     });
-    if (changed === undefined) throw new NotFoundError(`no leaf or recipe has address ${addr.hex}`);
+    if (changed === undefined) throw NotFoundError.address(addr);
     await this.env.flushed;
     return changed;
   }

@@ -355,7 +355,7 @@ export class Store {
    */
   async putRecipe(addr: CAddr, dcf: Uint8Array, inputs: readonly RecipeInput[], pin = false): Promise<void> {
     const missing = await this.env.transaction(() => putRecipeTx(this.t, this.refs, addr, dcf, inputs, pin));
-    if (missing) throw new NotFoundError(`input ${missing.hex} is neither a stored leaf nor a recipe`);
+    if (missing) throw NotFoundError.address(missing, 'recipe input');
     await this.env.flushed;
   }
 
@@ -390,7 +390,7 @@ export class Store {
     await this.write((del) => {
       // The bound address must still exist (garbage collection may have swept it meanwhile).
       if (!this.t.leaves.doesExist(addr.bytes) && !this.t.recipes.doesExist(addr.bytes)) {
-        throw new NotFoundError(`${addr.hex} is neither a stored leaf nor a recipe`);
+        throw NotFoundError.address(addr, `cannot bind ref ${name}`);
       }
       result = cascade();
       this.refs.bind(name, addr, time);

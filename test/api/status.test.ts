@@ -25,6 +25,11 @@ t.test('every Deriva error code has its status', async (t) => {
     [new errors.IntegrityError('hash'), status.DATA_LOSS],
     [new errors.CorruptChunkError('ab'.repeat(32)), status.DATA_LOSS],
     [new errors.NonDeterministicError('twice'), status.FAILED_PRECONDITION],
+    [new errors.FloatDisabledError('float'), status.FAILED_PRECONDITION],
+    [new errors.InvalidRefError('ref'), status.INVALID_ARGUMENT],
+    [new errors.AbortedError('given up'), status.ABORTED],
+    [new errors.UnavailableError('peer down'), status.UNAVAILABLE],
+    [new errors.DeadlineExceededError('too late'), status.DEADLINE_EXCEEDED],
   ];
   for (const [err, want] of cases) {
     const s = toStatus(err);
@@ -33,6 +38,12 @@ t.test('every Deriva error code has its status', async (t) => {
     t.equal(s.details, err.message, `${err.code}: message kept`);
     t.same(s.metadata.get(ERROR_CODE_KEY), [err.code], `${err.code}: code in the trailer`);
   }
+});
+
+t.test('NotFoundError.address gives the one wording, with what was being done', async (t) => {
+  const addr = { hex: 'ab'.repeat(32) };
+  t.equal(errors.NotFoundError.address(addr).message, `no leaf or recipe has address ${addr.hex}`);
+  t.equal(errors.NotFoundError.address(addr, 'recipe input').message, `recipe input: no leaf or recipe has address ${addr.hex}`);
 });
 
 t.test('an untyped error is INTERNAL with a generic prefix and no Deriva code', async (t) => {

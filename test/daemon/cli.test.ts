@@ -56,7 +56,7 @@ t.test('errors: one line on stderr, exit 1; usage errors exit 2; the daemon keep
     [['recipe', 'nope@1', '-i', leaf], 1, /unknown function nope@1/],
     [['recipe', 'upper@1'], 1, /takes exactly 1 input/],
     [['recipe', 'slice@1', '-i', leaf, '-p', 'offset=x', '-p', 'length=1'], 1, /param 'offset'/],
-    [['recipe', 'upper@1', '-i', '0'.repeat(64)], 1, /neither a stored leaf nor a recipe/],
+    [['recipe', 'upper@1', '-i', '0'.repeat(64)], 1, /recipe input: no leaf or recipe has address 0{64}/],
     [['recipe', 'upper@1', '-i', leaf, '-p', 'novalue'], 2, /key=value/],
     [['get', leaf, '--offset', '-5'], 2, /--offset/],
     [['path', leaf], 1, /no mount/],

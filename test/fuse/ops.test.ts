@@ -5,14 +5,17 @@
 import t from 'tap';
 import { CAddr } from '../../src/core/caddr.js';
 import {
+  AbortedError,
   BadParamError,
   CorruptChunkError,
+  DeadlineExceededError,
   FunctionFailedError,
   IntegrityError,
   InvalidAddressError,
   NonDeterministicError,
   NotFoundError,
   StoreError,
+  UnavailableError,
 } from '../../src/core/errors.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { Errno, FsError, toErrno } from '../../src/fuse/errno.js';
@@ -56,10 +59,15 @@ t.test('typed errors map to errno', async (t) => {
   t.equal(toErrno(new CorruptChunkError('ab'.repeat(32))), Errno.EIO);
   t.equal(toErrno(new NonDeterministicError('x')), Errno.EIO);
   t.equal(toErrno(new BadParamError('p', 'x')), Errno.EINVAL);
+  t.equal(toErrno(new AbortedError('x')), Errno.ECANCELED);
+  t.equal(toErrno(new UnavailableError('x')), Errno.EAGAIN);
+  t.equal(toErrno(new DeadlineExceededError('x')), Errno.ETIMEDOUT);
   t.equal(toErrno(new FsError('EROFS', 'x')), Errno.EROFS);
   t.equal(toErrno(new Error('anything else')), Errno.EIO);
   t.equal(toErrno('not even an error'), Errno.EIO);
   t.equal(Errno.ENODATA, -61, 'ENODATA is Linux 61');
+  t.equal(Errno.ECANCELED, -125, 'ECANCELED is Linux 125');
+  t.equal(Errno.ETIMEDOUT, -110, 'ETIMEDOUT is Linux 110');
 });
 
 /**
