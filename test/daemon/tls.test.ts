@@ -25,12 +25,13 @@ async function freePort(): Promise<number> {
 
 t.test('a non-loopback --listen without the TLS files: the daemon refuses to start, before creating anything', async (t) => {
   const parent = await tempDir(t);
+  // 203.0.113.1 is a documentation address (TEST-NET-3): refused before any bind, never contacted.
   const cases: Array<[string[], RegExp]> = [
     [['--listen', '0.0.0.0:7070'], /^deriva: --listen 0\.0\.0\.0:7070 is not a loopback address, and the network is served only with mutual TLS: missing --tls-cert, --tls-key, --tls-client-ca\n$/],
-    [['--listen', '127.0.0.1:7070', '--listen', '192.0.2.1:7070'], /--listen 192\.0\.2\.1:7070 is not a loopback address/],
+    [['--listen', '127.0.0.1:7070', '--listen', '203.0.113.1:7070'], /--listen 203\.0\.113\.1:7070 is not a loopback address/],
     [['--listen', '[::]:7070'], /--listen \[::\]:7070 is not a loopback address/],
     [['--listen', 'deriva.example:7070'], /--listen deriva\.example:7070 is not a loopback address/],
-    [['--listen', '192.0.2.1:7070', '--tls-cert', 'server.pem'], /^deriva: --tls-cert, --tls-key, --tls-client-ca go together: missing --tls-key, --tls-client-ca\n$/],
+    [['--listen', '203.0.113.1:7070', '--tls-cert', 'server.pem'], /^deriva: --tls-cert, --tls-key, --tls-client-ca go together: missing --tls-key, --tls-client-ca\n$/],
   ];
   for (const [args, message] of cases) {
     const home = join(parent, 'home');
