@@ -17,7 +17,7 @@ type Outcome =
   | { readonly kind: 'refused'; readonly err: Error } // nothing accepts connections there
   | { readonly kind: 'failed'; readonly err: Error } // a connection or handshake error
   | { readonly kind: 'rejected'; readonly err?: Error } // TLS handshake done, then the daemon cut us off (with an alert, or not)
-  | { readonly kind: 'open' }; // connected (and handshaken) and still open at the deadline
+  | { readonly kind: 'open' }; // connected (and handshaken): for plaintext at once, for TLS still open at the deadline
 
 /** The error for a TCP `target` (HOST:PORT) whose channel failed, after one probe. */
 export async function explainConnectFailure(target: string, tls: ClientTls | undefined, deadline: number): Promise<ApiError> {
@@ -42,8 +42,8 @@ export async function explainConnectFailure(target: string, tls: ClientTls | und
   if (outcome.kind === 'failed' && 'code' in outcome.err && isCertificateCode(String(outcome.err.code))) {
     return fail(`presented a certificate this client does not trust (${outcome.err.message}): --tls-ca must be the CA that signed it, and it must name ${hostOf(target)}`, outcome.err);
   }
-  const seen = outcome.kind === 'failed' ? ` (${reason(outcome.err)})` : '';
-  return fail(`did not complete TLS and answer gRPC${seen}: it may serve plaintext on this address`, outcome.kind === 'open' ? undefined : outcome.err);
+  if (outcome.kind === 'open') return fail('accepted a TLS connection but did not answer gRPC in time; is it stuck?');
+  return fail(`did not complete a TLS handshake (${reason(outcome.err)}): it may serve plaintext on this address`, outcome.err);
 }
 
 function probe(target: string, tls: ClientTls | undefined, deadline: number): Promise<Outcome> {

@@ -69,6 +69,7 @@ export class Daemon {
     // A path too long to bind, or the network without TLS, fails here, before anything is created.
     const socket = unixTarget(layout.socket);
     const tls = tcpTls(options.listen ?? [], options.tls);
+    const tcpCredentials = tls && (await serverCredentials(tls)); // an unreadable TLS file too
     const tightened = await makeHomePrivate(layout);
     const lock = await lockHome(layout.pidFile, layout.home);
     const log = createLogger(layout.log);
@@ -78,7 +79,6 @@ export class Daemon {
     }
     const undo: Array<() => Promise<unknown>> = [() => lock.release()];
     try {
-      const tcpCredentials = tls && (await serverCredentials(tls));
       const prometheus = options.metrics ? createMetrics() : undefined;
       const nodeKey = await NodeKey.loadOrCreate(layout.nodeKey); // created under the lock: no race
       const observer = fanOut(materializationLog(log), ...(prometheus ? [prometheus.observer] : []));
@@ -109,7 +109,7 @@ export class Daemon {
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
       const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options.engine ?? {};
       const checks = { verifyReads, verify, scrubIntervalMs, scrubRate };
-      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, tls: tls !== undefined, mount: options.mount, metrics: metrics?.url, checks };
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, tls: tcpCredentials !== undefined, mount: options.mount, metrics: metrics?.url, checks };
       log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {

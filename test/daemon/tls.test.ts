@@ -14,6 +14,8 @@ import { tempDir } from '../helpers/temp.js';
 
 const HOST = '127.0.0.2';
 
+const tlsFiles = (file: string) => ['--tls-cert', file, '--tls-key', file, '--tls-client-ca', file];
+
 /** A port free on HOST just now. */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -23,7 +25,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-t.test('a non-loopback --listen without the TLS files: the daemon refuses to start, before creating anything', async (t) => {
+t.test('a non-loopback --listen without the TLS files (or with unusable ones): the daemon refuses to start, before creating anything', async (t) => {
   const parent = await tempDir(t);
   // 203.0.113.1 is a documentation address (TEST-NET-3): refused before any bind, never contacted.
   const cases: Array<[string[], RegExp]> = [
@@ -32,6 +34,8 @@ t.test('a non-loopback --listen without the TLS files: the daemon refuses to sta
     [['--listen', '[::]:7070'], /--listen \[::\]:7070 is not a loopback address/],
     [['--listen', 'deriva.example:7070'], /--listen deriva\.example:7070 is not a loopback address/],
     [['--listen', '203.0.113.1:7070', '--tls-cert', 'server.pem'], /^deriva: --tls-cert, --tls-key, --tls-client-ca go together: missing --tls-key, --tls-client-ca\n$/],
+    [['--listen', '127.0.0.2:7070', ...tlsFiles(join(parent, 'missing.pem'))], /^deriva: cannot read --tls-cert .*missing\.pem: ENOENT/],
+    [tlsFiles('x.pem'), /^deriva: --tls-cert, --tls-key, --tls-client-ca serve --listen addresses with TLS: give --listen HOST:PORT/],
   ];
   for (const [args, message] of cases) {
     const home = join(parent, 'home');
