@@ -7,17 +7,21 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ParamValue } from '../core/recipe.js';
 import { waitForChannel } from './channel-ready.js';
-import { toApiError } from './client-error.js';
+import { ApiError, DAEMON_UNAVAILABLE, toApiError } from './client-error.js';
+import { explainConnectFailure } from './connect-failure.js';
 import { messagePieces, writePieces } from './client-stream.js';
 import * as pb from './gen/deriva.js';
 import { clientOptions, PUT_PIECE_BYTES } from './limits.js';
 import { paramToProto } from './params.js';
+import { channelCredentials, type ClientTls } from './tls.js';
 
 export { ApiError, DAEMON_UNAVAILABLE } from './client-error.js';
 
 export interface ConnectOptions {
   /** How long the first call waits for the daemon to accept the connection (default 2000 ms). */
   readonly deadlineMs?: number;
+  /** Talk TLS (to a TCP target), presenting `cert` and trusting `ca`; plaintext when absent. */
+  readonly tls?: ClientTls;
 }
 
 /** A recipe param: text (coerced by the function's schema on the daemon) or a typed value. */
@@ -35,15 +39,17 @@ export class DerivaClient {
     /** The gRPC target, e.g. `unix:/home/me/.deriva/deriva.sock`. */
     readonly target: string,
     private readonly deadlineMs: number,
+    private readonly tls: ClientTls | undefined,
   ) {}
 
   /**
    * A client for the daemon at `target`. Returns at once; the connection is made by the first
-   * call, which fails within `deadlineMs` (at once when no socket exists) if no daemon answers.
+   * call, which fails within `deadlineMs` (at once when no socket exists) if no daemon answers,
+   * saying why when the target is TCP (plaintext against TLS, a certificate refused).
    */
   static connect(target: string, options: ConnectOptions = {}): DerivaClient {
-    const raw = new pb.DerivaClient(target, grpc.credentials.createInsecure(), clientOptions);
-    return new DerivaClient(raw, target, options.deadlineMs ?? 2000);
+    const raw = new pb.DerivaClient(target, channelCredentials(options.tls), clientOptions);
+    return new DerivaClient(raw, target, options.deadlineMs ?? 2000, options.tls);
   }
 
   /** Stores bytes as a leaf, streamed in messages of at most 1 MiB; returns address and size. */
@@ -193,9 +199,11 @@ export class DerivaClient {
 
   /** Connects once (re-trying on the next call after a failure). */
   private connected(): Promise<void> {
-    this.ready ??= waitForChannel(this.raw.getChannel(), this.target, Date.now() + this.deadlineMs).catch((err: unknown) => {
+    const deadline = Date.now() + this.deadlineMs;
+    this.ready ??= waitForChannel(this.raw.getChannel(), this.target, deadline).catch(async (err: unknown) => {
       this.ready = undefined;
-      throw err;
+      const failedFast = err instanceof ApiError && err.code === DAEMON_UNAVAILABLE && Date.now() < deadline;
+      throw failedFast && !this.target.startsWith('unix:') ? await explainConnectFailure(this.target, this.tls, deadline) : err;
     });
     return this.ready;
   }

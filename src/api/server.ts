@@ -1,6 +1,6 @@
 /**
  * The daemon's gRPC server: the Deriva service over an engine, bound to a unix socket (and
- * optionally TCP), with explicit message limits and a graceful shutdown. Handlers live in
+ * optionally TCP, plaintext or mutual TLS), with explicit message limits and a graceful shutdown. Handlers live in
  * handlers.ts (unary), refs.ts (refs), put-leaf.ts and get.ts (streams); all of them end calls through
  * status.ts, so no engine error escapes into grpc-js. proofs.ts has the proof and audit RPCs.
  */
@@ -32,9 +32,9 @@ export function createApiServer(engine: Engine, info: ServerInfo): grpc.Server {
   return server;
 }
 
-function bind(server: grpc.Server, target: string): Promise<void> {
+function bind(server: grpc.Server, target: string, credentials: grpc.ServerCredentials): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err) => {
+    server.bindAsync(target, credentials, (err) => {
       if (err) reject(new Error(`cannot listen on ${target}: ${err.message}`, { cause: err }));
       else resolve();
     });
@@ -42,11 +42,14 @@ function bind(server: grpc.Server, target: string): Promise<void> {
 }
 
 /**
- * Binds every target (`unix:/path/deriva.sock`, `127.0.0.1:7070`) and starts serving. A stale
- * socket file is not removed here: the daemon does that once it holds the home-directory lock.
+ * Binds every target (`unix:/path/deriva.sock`, `127.0.0.1:7070`) and starts serving, in
+ * plaintext unless given `credentials` (see tls.ts). A stale socket file is not removed here:
+ * the daemon does that once it holds the home-directory lock.
  */
-export async function listen(server: grpc.Server, targets: readonly string[]): Promise<void> {
-  for (const target of targets) await bind(server, target);
+export async function listen(
+  server: grpc.Server, targets: readonly string[], credentials = grpc.ServerCredentials.createInsecure(),
+): Promise<void> {
+  for (const target of targets) await bind(server, target, credentials);
 }
 
 /**

@@ -29,6 +29,7 @@ const STATUS_OF: Readonly<Record<ErrorCode, GrpcStatus>> = {
   ABORTED: GrpcStatus.ABORTED,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
   DEADLINE_EXCEEDED: GrpcStatus.DEADLINE_EXCEEDED,
+  CONFIG: GrpcStatus.FAILED_PRECONDITION,
 };
 
 /** A failure of the call itself rather than of Deriva (e.g. an incomplete upload): sent as is. */

@@ -1,7 +1,10 @@
 /**
  * Where a daemon listens: one unix socket inside its home directory, named the same way by the
- * daemon (to bind) and the CLI (to connect), so neither has to be told the other's path.
+ * daemon (to bind) and the CLI (to connect), so neither has to be told the other's path; and
+ * optionally TCP addresses, HOST:PORT, which are either loopback (this machine only) or the
+ * network, which must be served with mutual TLS.
  */
+import { BlockList, isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -35,4 +38,31 @@ export function unixTarget(path: string): string {
     );
   }
   return `unix:${absolute}`;
+}
+
+/** True for HOST:PORT (an IPv6 host in brackets: `[::1]:7070`). */
+export function isHostPort(text: string): boolean {
+  return /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(text);
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** The host of HOST:PORT, an IPv6 literal without its brackets: `[::1]:7070` -> `::1`. */
+export function hostOf(hostPort: string): string {
+  const host = hostPort.slice(0, hostPort.lastIndexOf(':'));
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/**
+ * True when HOST:PORT is reachable from this machine only: 127.0.0.0/8, ::1 (also as
+ * ::ffff:127.x.y.z), or the name localhost. Decided without resolving names, so any other
+ * name counts as the network.
+ */
+export function isLoopback(hostPort: string): boolean {
+  const host = hostOf(hostPort).toLowerCase();
+  if (host === 'localhost' || host === 'localhost.') return true;
+  const family = isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }

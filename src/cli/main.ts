@@ -56,7 +56,7 @@ const cli = globalOptions(yargs(hideBin(process.argv)))
   .help()
   .alias('h', 'help')
   .wrap(Math.min(110, process.stdout.columns || 100))
-  .epilogue('Addresses may be given as a unique prefix of at least 8 hex digits.\nThe daemon is found through --home / DERIVA_HOME (default ~/.deriva).')
+  .epilogue('Addresses may be given as a unique prefix of at least 8 hex digits.\nThe daemon is found through --home / DERIVA_HOME (default ~/.deriva),\nor over TCP through --daemon-addr / DERIVA_ADDR (with --tls-* / DERIVA_TLS_*).')
   .fail((message, err) => {
     if (err && !message) reportFailure(err); // a command failed
     usageError(message ?? err?.message ?? 'bad usage');

@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'NON_DETERMINISTIC'
   | 'ABORTED'
   | 'UNAVAILABLE'
-  | 'DEADLINE_EXCEEDED';
+  | 'DEADLINE_EXCEEDED'
+  | 'CONFIG';
 
 /** Base class: a message for humans, a code for programs, and the underlying cause kept. */
 export abstract class DerivaError extends Error {
@@ -126,6 +127,15 @@ export class UnavailableError extends DerivaError {
 /** The request's deadline passed before it could be answered. */
 export class DeadlineExceededError extends DerivaError {
   readonly code = 'DEADLINE_EXCEEDED';
+}
+
+/**
+ * A configuration that cannot be used as given: a daemon told to serve the network without
+ * mutual TLS, a TLS file that cannot be read, a home that cannot be made private. Raised
+ * before anything is served; the message says what to change.
+ */
+export class ConfigError extends DerivaError {
+  readonly code = 'CONFIG';
 }
 
 /**

@@ -1,15 +1,18 @@
 /**
- * The daemon: wires the engine to the gRPC API (unix socket in the home, optional TCP), to an
- * optional FUSE mount and to optional Prometheus metrics over HTTP, and owns the lifecycle.
+ * The daemon: wires the engine to the gRPC API (unix socket in the home, optional TCP: the
+ * network only with mutual TLS, see listen-policy.ts), to an optional FUSE mount and to
+ * optional Prometheus metrics over HTTP, and owns the lifecycle. Its home is private to its
+ * owner (private-home.ts).
  * Every layer reports to one observer: materializations go to the log, and everything to the
  * metrics when they are served. On SIGTERM/SIGINT it stops taking requests,
  * lets in-flight ones finish, unmounts (lazily if the mount is busy, and says so), closes the
  * store and exits 0.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Server } from '@grpc/grpc-js';
 import { createApiServer, listen, shutdown } from '../api/server.js';
 import { unixTarget } from '../api/targets.js';
+import { serverCredentials, type ServerTlsFiles } from '../api/tls.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { mountEngine, type Mount } from '../fuse/mount.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
@@ -18,8 +21,10 @@ import { fanOut } from '../metrics/observer.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { NodeKey } from '../proof/node-key.js';
 import { homeLayout, type HomeLayout } from './home.js';
+import { tcpTls } from './listen-policy.js';
 import { lockHome, type HomeLock } from './lock.js';
 import { createLogger, type Logger } from './logger.js';
+import { makeHomePrivate } from './private-home.js';
 import { VERSION } from './version.js';
 
 /** Engine settings the daemon passes through as given (see EngineOptions). */
@@ -32,8 +37,10 @@ export interface DaemonOptions {
   readonly home: string;
   /** Passed to the engine as given (defaults: see EngineOptions). */
   readonly engine?: EngineSettings;
-  /** Extra TCP listen addresses, HOST:PORT. */
+  /** Extra TCP listen addresses, HOST:PORT; one that is not loopback needs `tls`. */
   readonly listen?: readonly string[];
+  /** Serve the `listen` addresses with mutual TLS: all three files, or none. */
+  readonly tls?: Partial<ServerTlsFiles>;
   /** Where to mount the store with FUSE; no mount when absent. */
   readonly mount?: string;
   /** Serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any free port). */
@@ -59,10 +66,17 @@ export class Daemon {
   /** Starts everything; throws (having undone what it started) if any part fails. */
   static async start(options: DaemonOptions): Promise<Daemon> {
     const layout = homeLayout(options.home);
-    const socket = unixTarget(layout.socket); // a path too long to bind fails here, before anything is created
-    await mkdir(layout.home, { recursive: true });
+    // A path too long to bind, or the network without TLS, fails here, before anything is created.
+    const socket = unixTarget(layout.socket);
+    const tls = tcpTls(options.listen ?? [], options.tls);
+    const tcpCredentials = tls && (await serverCredentials(tls)); // an unreadable TLS file too
+    const tightened = await makeHomePrivate(layout);
     const lock = await lockHome(layout.pidFile, layout.home);
     const log = createLogger(layout.log);
+    if (tightened.length > 0) {
+      const what = tightened.map((t) => `${t.path} ${t.from}->${t.to}`).join(', ');
+      log.warn({ tightened }, `the home was open to other users: tightened to owner-only: ${what}`);
+    }
     const undo: Array<() => Promise<unknown>> = [() => lock.release()];
     try {
       const prometheus = options.metrics ? createMetrics() : undefined;
@@ -87,14 +101,15 @@ export class Daemon {
         nodeKey: nodeKey.publicKey,
       });
       await rm(layout.socket, { force: true }); // we hold the lock: any socket file is stale
-      await listen(server, [socket, ...(options.listen ?? [])]);
       undo.unshift(() => shutdown(server, 0));
+      await listen(server, [socket]);
+      await listen(server, options.listen ?? [], tcpCredentials);
       const metrics = prometheus && (await serveMetrics(prometheus.registry, options.metrics!));
       if (metrics) undo.unshift(() => metrics.close());
       const mount = options.mount ? await mountEngine(engine, options.mount, { logger: log, observer }) : undefined;
       const { verifyReads = true, verify = false, scrubIntervalMs, scrubRate } = options.engine ?? {};
       const checks = { verifyReads, verify, scrubIntervalMs, scrubRate };
-      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, mount: options.mount, metrics: metrics?.url, checks };
+      const ready = { home: layout.home, socket: layout.socket, listen: options.listen, tls: tcpCredentials !== undefined, mount: options.mount, metrics: metrics?.url, checks };
       log.info({ ...ready, floatPolicy: engine.floatPolicy }, 'daemon ready');
       return new Daemon(layout, log, lock, engine, server, mount, metrics);
     } catch (err) {

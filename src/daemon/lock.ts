@@ -19,7 +19,7 @@ export interface HomeLock {
 export async function lockHome(pidFile: string, home: string): Promise<HomeLock> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(pidFile, `${process.pid}\n`, { flag: 'wx' });
+      await writeFile(pidFile, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
       return { release: () => releaseIfOurs(pidFile) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

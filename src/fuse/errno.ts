@@ -58,6 +58,7 @@ const byCode: Record<ErrorCode, ErrnoName> = {
   ABORTED: 'ECANCELED',
   UNAVAILABLE: 'EAGAIN',
   DEADLINE_EXCEEDED: 'ETIMEDOUT',
+  CONFIG: 'EINVAL',
 };
 
 /** The errno name for any thrown value: typed errors by code, anything else is EIO. */

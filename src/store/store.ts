@@ -9,7 +9,7 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
 import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
 import { CorruptChunkError, NotFoundError, StoreError } from '../core/errors.js';
@@ -138,9 +138,12 @@ export class Store {
   /** Opens (creating if needed) the store in directory `dir`. */
   static open(dir: string, options: StoreOptions = {}): Store {
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const path = join(dir, 'deriva.mdb');
-      const env = open({ path, maxDbs: 32, compression: false });
+      // Owner-only: the store holds every stored byte. lmdb-js creates the data and lock files
+      // 0664 unless given permissionsMode, an option its typings leave out.
+      const envOptions: RootDatabaseOptionsWithPath & { permissionsMode: number } = { path, maxDbs: 32, compression: false, permissionsMode: 0o600 };
+      const env = open(envOptions);
       return new Store(dir, env, realpathSync(path), options);
     } catch (err) {
       throw new StoreError(`cannot open store at ${dir}: ${(err as Error).message}`, { cause: err });

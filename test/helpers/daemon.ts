@@ -39,9 +39,9 @@ export interface DaemonOptions {
   args?: readonly string[];
 }
 
-/** Runs `deriva ARGS` with DERIVA_HOME=home; never throws on a non-zero exit. */
-export async function runCli(home: string, args: readonly string[], input?: Buffer): Promise<RunResult> {
-  const child = spawn(DERIVA_BIN, args, { env: { ...process.env, DERIVA_HOME: home }, stdio: 'pipe' });
+/** Runs `deriva ARGS` with DERIVA_HOME=home (and `env` over it); never throws on a non-zero exit. */
+export async function runCli(home: string, args: readonly string[], input?: Buffer, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const child = spawn(DERIVA_BIN, args, { env: { ...process.env, DERIVA_HOME: home, ...env }, stdio: 'pipe' });
   const out: Buffer[] = [];
   let err = '';
   child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -1,5 +1,6 @@
 /** `deriva daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. */
 import type { CommandModule } from 'yargs';
+import { isHostPort } from '../../api/targets.js';
 import { EXEC_MODES, type ExecMode } from '../../compute/exec-mode.js';
 import { DEFAULT_FLOAT_POLICY, FLOAT_POLICIES, type FloatPolicy } from '../../compute/float-policy.js';
 import { resolveHome } from '../../daemon/home.js';
@@ -12,6 +13,9 @@ import { parseBytes, parseDuration } from '../units.js';
 interface DaemonArgs extends GlobalArgs {
   mount?: string;
   listen: string[];
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-client-ca'?: string;
   threads?: number;
   metrics?: string;
   invalidation: InvalidationPolicy;
@@ -25,15 +29,26 @@ interface DaemonArgs extends GlobalArgs {
   'scrub-rate'?: number;
 }
 
-const isHostPort = (text: string): boolean => /^[^\s:]+:\d{1,5}$/.test(text) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(text);
-
 export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
   command: 'daemon',
   describe: 'Run the Deriva daemon: gRPC on a unix socket in the home, optional TCP and FUSE mount',
   builder: (y) =>
     y
       .option('mount', { type: 'string', describe: 'mount the store read-only here with FUSE (created if missing)' })
-      .option('listen', { type: 'string', array: true, default: [], describe: 'also serve gRPC on HOST:PORT (repeatable)' })
+      .option('listen', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe:
+          'also serve gRPC on HOST:PORT (repeatable). A loopback address (127.0.0.0/8, ::1, localhost) is plaintext unless ' +
+          'the --tls-* files are given, and open to every user of this machine; any other address is served only with mutual TLS',
+      })
+      .option('tls-cert', { type: 'string', describe: "PEM file: the daemon's certificate for --listen, naming the address clients dial (subjectAltName)" })
+      .option('tls-key', { type: 'string', describe: 'PEM file: the private key of --tls-cert' })
+      .option('tls-client-ca', {
+        type: 'string',
+        describe: 'PEM file: the CA whose certificates clients must present; a client without one it signed (and valid now) is refused',
+      })
       .option('threads', { type: 'number', describe: 'compute worker threads (default: one per core)' })
       .option('metrics', {
         type: 'string',
@@ -91,6 +106,9 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       .check((argv) => {
         const bad = argv.listen.find((l) => !isHostPort(l));
         if (bad !== undefined) throw new Error(`--listen '${bad}' is not HOST:PORT`);
+        if (argv['daemon-addr'] !== undefined || argv['tls-ca'] !== undefined) {
+          throw new Error('--daemon-addr and --tls-ca are for client commands: the daemon takes --listen and --tls-client-ca');
+        }
         if (argv.metrics !== undefined && !isHostPort(argv.metrics)) throw new Error(`--metrics '${argv.metrics}' is not HOST:PORT`);
         if (argv.threads !== undefined && (!Number.isInteger(argv.threads) || argv.threads < 1)) {
           throw new Error('--threads must be a whole number >= 1');
@@ -102,6 +120,10 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       })
       .example('$0 daemon --mount ~/deriva', 'serve the default home and mount it')
       .example('$0 daemon --home /srv/deriva --listen 127.0.0.1:7070', 'another home, also on TCP')
+      .example(
+        '$0 daemon --listen 0.0.0.0:7070 --tls-cert server.pem --tls-key server.key --tls-client-ca clients-ca.pem',
+        'serve the network, with mutual TLS',
+      )
       .example('$0 daemon --metrics 127.0.0.1:9464', 'with Prometheus metrics at http://127.0.0.1:9464/metrics')
       .example('$0 daemon --float-policy disabled', 'refuse every function that computes with floating point')
       .example('$0 daemon --cache-size 10GiB', 'keep at most 10 GiB of computed outputs; evicted ones recompute on read')
@@ -113,6 +135,7 @@ export const daemonCommand: CommandModule<GlobalArgs, DaemonArgs> = {
       home: resolveHome(args.home),
       mount: args.mount,
       listen: args.listen,
+      tls: { cert: args['tls-cert'], key: args['tls-key'], clientCa: args['tls-client-ca'] },
       metrics: args.metrics,
       engine: {
         threads: args.threads,
