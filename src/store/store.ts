@@ -10,19 +10,19 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
-import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, NotFoundError, StoreError } from '../core/errors.js';
+import { NotFoundError, StoreError } from '../core/errors.js';
 import type { RecipeInput } from '../core/recipe.js';
-import { hash, hashAsync, releaseMappedPages } from '../native/index.js';
 import type { ProofSigner } from '../proof/node-key.js';
 import { addrsInShard, addrsWithPrefix, keysAfter, occupiedShards } from './address-index.js';
+import { ChunkCache } from './chunk-cache.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
 import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
 import { initFormat } from './format.js';
-import { decodeManifest, type Manifest } from './manifest.js';
+import type { Manifest } from './manifest.js';
+import { ManifestCache } from './manifest-cache.js';
 import { Outputs, type ActionEntry } from './outputs.js';
 import { PartialChunks } from './partials.js';
 import { Quarantine, type QuarantineEntry } from './quarantine.js';
@@ -47,39 +47,6 @@ export interface StoreOptions {
 
 export type { ActionEntry } from './outputs.js';
 
-/**
- * Decoded manifests kept in memory: a range read of a large value would otherwise decode its
- * whole chunk list on every call. Keyed by content address, so a cached one is the right one
- * whenever the value exists; deletions purge it (see {@link Store.purge}).
- */
-const MANIFEST_CACHE_ENTRIES = 4096;
-
-/**
- * Recently read chunks kept for range reads. A reader through the mount asks for 128 KiB at a
- * time and lmdb-js copies a whole value on every get, so without this each 1 MiB chunk would
- * be copied eight times over for one pass. Chunks are content-addressed: a cached chunk is
- * never stale. Evicted chunk buffers are reused rather than left to the garbage collector.
- */
-const READ_CACHE_CHUNKS = 32;
-
-/**
- * LMDB reads through a shared memory map of the data file, so every page read stays counted in
- * the process's resident set, although it is page cache the kernel keeps either way: reading a
- * 2 GiB value would show 2 GiB resident. Writing maps pages in too (LMDB reads the pages it
- * updates through the map): a 1 GiB put left 48 MiB of the file resident. After this many bytes
- * read or written, the process's mapped pages are released (they stay cached and map in again
- * on the next access), which keeps the resident set a measure of what the daemon itself holds.
- */
-const RELEASE_MAPPED_EVERY = 32 * 1024 * 1024;
-/** Bytes this thread moved through the map since it last released mapped pages. */
-let mappedBytes = 0;
-
-/** A chunk's bytes in a reusable, chunk-sized buffer. */
-interface CachedChunk {
-  readonly buffer: Buffer;
-  readonly length: number;
-}
-
 export class Store {
   readonly chunkSize: number;
   /**
@@ -103,14 +70,10 @@ export class Store {
   readonly pins: Pins;
   /** Proofs of cached outputs, and the audit log of every output recorded. */
   readonly proofs: ProofLog;
-  private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
-  private readonly spareBuffers: Buffer[] = [];
-  /** Chunks {@link loadChunks} is checking, by raw address as latin1. */
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly readCache = new LRUCache<string, CachedChunk>({
-    max: READ_CACHE_CHUNKS,
-    dispose: (chunk) => this.spareBuffers.push(chunk.buffer),
-  });
+  /** Decoded manifests of values read (manifest-cache.ts). */
+  private readonly manifests: ManifestCache;
+  /** The chunk read path: verification, the read cache, mapped-page release (chunk-cache.ts). */
+  private readonly chunks: ChunkCache;
 
   /** Records and forgets recipes' outputs, guarded by the invalidation mark (outputs.ts). */
   private readonly outputs: Outputs;
@@ -119,7 +82,7 @@ export class Store {
     readonly dir: string,
     private readonly env: RootDatabase,
     /** The LMDB data file, as the kernel names it in /proc/self/maps. */
-    private readonly dataFile: string,
+    dataFile: string,
     options: StoreOptions,
   ) {
     this.t = openTables(env);
@@ -133,6 +96,8 @@ export class Store {
     this.proofs = new ProofLog(this.t, options.signer);
     this.chunkSize = initFormat(this.t, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.outputs = new Outputs(this.t, this.refs, this.proofs, this.chunkSize);
+    this.manifests = new ManifestCache(this.t.values, this.chunkSize);
+    this.chunks = new ChunkCache(this.t.chunks, this.quarantine, dataFile, this.chunkSize, () => this.verifyReads);
   }
 
   /** Opens (creating if needed) the store in directory `dir`. */
@@ -155,7 +120,7 @@ export class Store {
    * ({@link releaseChunks}). Resolves once committed (not yet flushed).
    */
   refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind): Promise<void> {
-    this.throughMap(bytes.length);
+    this.chunks.throughMap(bytes.length);
     const write = this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes));
     return write.then(() => undefined);
   }
@@ -166,29 +131,24 @@ export class Store {
     await this.env.flushed;
   }
 
-  /**
-   * A copy of the chunk's bytes, verified. Throws if the chunk is missing (a manifest names
-   * it), and a {@link CorruptChunkError} if it is corrupt or was quarantined.
-   */
+  /** A verified copy of a chunk's bytes (see {@link ChunkCache.get}). */
   getChunk(addr: Buffer): Buffer {
-    const bytes = this.t.chunks.getBinary(addr);
-    if (bytes === undefined) throw this.missingChunk(addr);
-    this.throughMap(bytes.length);
-    this.checkChunk(addr, bytes);
-    return bytes;
+    return this.chunks.get(addr);
   }
 
-  /**
-   * Calls `use` with a stored chunk's bytes, verified like {@link getChunk}, without copying
-   * them out: the view is lmdb-js's reusable buffer, valid only during the call.
-   */
+  /** Calls `use` with a chunk's verified bytes, valid only during the call (see {@link ChunkCache.use}). */
   useChunk<T>(addr: Buffer, use: (bytes: Uint8Array) => T): T {
-    const view = this.t.chunks.getBinaryFast(addr);
-    if (view === undefined) throw this.missingChunk(addr);
-    const bytes = view.subarray(0, view.length); // the reusable buffer is longer than the chunk
-    this.throughMap(bytes.length);
-    this.checkChunk(addr, bytes);
-    return use(bytes);
+    return this.chunks.use(addr, use);
+  }
+
+  /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
+  copyFromChunk(addr: Buffer, target: Uint8Array, at: number, from: number, to: number): void {
+    this.chunks.copy(addr, target, at, from, to);
+  }
+
+  /** Brings chunks into the read cache, verified off the JS thread (see {@link ChunkCache.load}). */
+  loadChunks(addrs: readonly Buffer[]): Promise<void> {
+    return this.chunks.load(addrs);
   }
 
   /** The bytes of a live chunk, unverified (for checks made off the main thread: scrubbing, repair). */
@@ -211,24 +171,13 @@ export class Store {
     return keysAfter(this.t.recipes, after, limit);
   }
 
-  private checkChunk(addr: Buffer, bytes: Uint8Array): void {
-    // One thread: in a pool worker the other cores are busy with the other workers.
-    if (this.verifyReads && !hash(bytes, { parallel: false }).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
-  }
-
-  private missingChunk(addr: Buffer): Error {
-    const hex = addr.toString('hex');
-    if (this.quarantine.has('chunk', addr)) return new CorruptChunkError(hex, `chunk ${hex} is quarantined as corrupt`);
-    return new StoreError(`chunk ${hex} is missing`);
-  }
-
   /**
    * Moves a chunk whose bytes do not hash to its address into quarantine; durable on resolve.
    * True if it moved it (false: already gone, or intact after all).
    */
   async quarantineChunk(addr: Buffer): Promise<boolean> {
     const moved = await this.writeDurably(() => this.quarantine.moveChunkTx(addr));
-    this.readCache.delete(addr.toString('latin1'));
+    this.chunks.forget([addr]);
     return moved;
   }
 
@@ -240,75 +189,9 @@ export class Store {
     return this.writeDurably((del) => this.quarantine.moveRecipeTx(addr, del, this.chunkSize));
   }
 
-  /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
-  copyFromChunk(addr: Buffer, target: Uint8Array, at: number, from: number, to: number): void {
-    const key = addr.toString('latin1');
-    let chunk = this.readCache.get(key);
-    if (!chunk) {
-      chunk = this.copyOut(addr);
-      this.checkChunk(addr, chunk.buffer.subarray(0, chunk.length));
-      this.readCache.set(key, chunk);
-    }
-    target.set(chunk.buffer.subarray(from, Math.min(to, chunk.length)), at);
-  }
-
-  /**
-   * Brings chunks into the read cache, checking each against its address on the libuv pool
-   * rather than on the JS thread (where the mount serves every request); then
-   * {@link copyFromChunk} finds them there. A {@link CorruptChunkError} if one is corrupt.
-   */
-  async loadChunks(addrs: readonly Buffer[]): Promise<void> {
-    await Promise.all(addrs.map((addr) => this.loadChunk(addr)));
-  }
-
-  private loadChunk(addr: Buffer): Promise<void> | undefined {
-    const key = addr.toString('latin1');
-    if (this.readCache.has(key)) return undefined;
-    let loading = this.loading.get(key);
-    if (!loading) {
-      const chunk = this.copyOut(addr);
-      loading = (this.verifyReads ? hashAsync(chunk.buffer.subarray(0, chunk.length), { parallel: false }) : Promise.resolve(addr))
-        .then((digest) => {
-          if (!digest.equals(addr)) {
-            this.spareBuffers.push(chunk.buffer);
-            throw new CorruptChunkError(addr.toString('hex'));
-          }
-          this.readCache.set(key, chunk);
-        })
-        .finally(() => this.loading.delete(key));
-      this.loading.set(key, loading);
-    }
-    return loading;
-  }
-
-  /** A copy of a stored chunk in a reusable buffer, unchecked. */
-  private copyOut(addr: Buffer): CachedChunk {
-    // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
-    const view = this.t.chunks.getBinaryFast(addr);
-    if (view === undefined) throw this.missingChunk(addr);
-    const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
-    // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
-    buffer.set(view.subarray(0, view.length));
-    this.throughMap(view.length);
-    return { buffer, length: view.length };
-  }
-
-  /** Counts bytes read or written through the map, releasing mapped pages now and then (see above). */
-  private throughMap(bytes: number): void {
-    mappedBytes += bytes;
-    if (mappedBytes < RELEASE_MAPPED_EVERY) return;
-    mappedBytes = 0;
-    releaseMappedPages(this.dataFile);
-  }
-
+  /** The manifest of the value at `addr` (a leaf or a cached output), or undefined. */
   getManifest(addr: CAddr): Manifest | undefined {
-    const cached = this.manifests.get(addr.hex);
-    if (cached) return cached;
-    const raw = this.t.values.getBinaryFast(addr.bytes);
-    if (raw === undefined) return undefined;
-    const manifest = decodeManifest(raw, this.chunkSize);
-    this.manifests.set(addr.hex, manifest);
-    return manifest;
+    return this.manifests.get(addr);
   }
 
   /**
@@ -498,8 +381,8 @@ export class Store {
     await this.env.transaction(() => body(del));
     if (del.values.length + del.chunkAddrs.length > 0) {
       this.refresh();
-      for (const v of del.values) this.manifests.delete(v.toString('hex'));
-      for (const c of del.chunkAddrs) this.readCache.delete(c.toString('latin1'));
+      this.manifests.forget(del.values);
+      this.chunks.forget(del.chunkAddrs);
     }
     return del;
   }
