@@ -412,7 +412,7 @@ export class Engine {
 
   /** Every ref with its current binding, by name. */
   listRefs(): RefBinding[] {
-    return this.store.listRefs();
+    return this.store.refs.list();
   }
 
   /** Every binding ref `name` has had, oldest first; NOT_FOUND when it was never set. */

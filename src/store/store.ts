@@ -26,7 +26,7 @@ import { ManifestCache } from './manifest-cache.js';
 import { Outputs, type ActionEntry } from './outputs.js';
 import { PartialChunks } from './partials.js';
 import { Quarantine, type QuarantineEntry } from './quarantine.js';
-import { RefTables, type RefBinding } from './refs.js';
+import { RefTables } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { dependentsOf, putRecipeTx, readRecipe } from './recipes.js';
@@ -281,20 +281,6 @@ export class Store {
     });
     await this.env.flushed;
     return result;
-  }
-
-  /**
-   * Garbage-collection roots held by refs: every address a ref is bound to now. Addresses a ref
-   * was bound to before (its history) are not roots: history records what was bound and when,
-   * it does not keep old values alive, so `ref set` back to a collected value fails as NOT_FOUND.
-   */
-  refRoots(): CAddr[] {
-    return this.refs.boundAddresses();
-  }
-
-  /** The current binding of every ref, by name. */
-  listRefs(): RefBinding[] {
-    return this.refs.list();
   }
 
   // --- action cache ------------------------------------------------------------------------
