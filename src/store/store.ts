@@ -126,9 +126,8 @@ export class Store {
   }
 
   /** Gives back a writer's references (a write abandoned half-way); durable on resolve. */
-  async releaseChunks(chunks: readonly Buffer[], kind: RefKind): Promise<void> {
-    await this.write((del) => refChunks(this.t, chunks, kind, -1, del));
-    await this.env.flushed;
+  releaseChunks(chunks: readonly Buffer[], kind: RefKind): Promise<void> {
+    return this.writeDurably((del) => refChunks(this.t, chunks, kind, -1, del));
   }
 
   /** A verified copy of a chunk's bytes (see {@link ChunkCache.get}). */
@@ -263,24 +262,17 @@ export class Store {
    * slip in between, and if it throws (a refused binding) nothing is written at all. Durable
    * on resolve: after a crash either both happened or neither did.
    */
-  async bindRef<T extends { readonly evict: readonly CAddr[] }>(
-    name: string,
-    addr: CAddr,
-    time: number,
-    cascade: () => T,
-  ): Promise<T> {
-    let result!: T;
-    await this.write((del) => {
+  bindRef<T extends { readonly evict: readonly CAddr[] }>(name: string, addr: CAddr, time: number, cascade: () => T): Promise<T> {
+    return this.writeDurably((del) => {
       // The bound address must still exist (garbage collection may have swept it meanwhile).
       if (!this.t.leaves.doesExist(addr.bytes) && !this.t.recipes.doesExist(addr.bytes)) {
         throw NotFoundError.address(addr, `cannot bind ref ${name}`);
       }
-      result = cascade();
+      const result = cascade();
       this.refs.bind(name, addr, time);
       this.outputs.removeActionsTx(result.evict, del);
+      return result;
     });
-    await this.env.flushed;
-    return result;
   }
 
   // --- action cache ------------------------------------------------------------------------
