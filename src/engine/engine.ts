@@ -315,7 +315,7 @@ export class Engine {
 
   /** A full address or a unique prefix (>= 8 hex digits) of a known leaf or recipe. */
   resolveAddress(text: string): CAddr {
-    return resolvePrefix(text, this.store.findByPrefix(text.toLowerCase()));
+    return resolvePrefix(text, this.store.addresses.withPrefix(text.toLowerCase()));
   }
 
   /** Kind, size and recipe of `addr`, computing nothing. */
@@ -429,12 +429,12 @@ export class Engine {
 
   /** Two-hex-digit shards holding at least one leaf or recipe (the mount's top directory). */
   shards(): string[] {
-    return this.store.shards();
+    return this.store.addresses.shards();
   }
 
   /** Leaves and recipes in shard `hex2`, in address order. */
   inShard(hex2: string): CAddr[] {
-    return /^[0-9a-f]{2}$/.test(hex2) ? this.store.inShard(parseInt(hex2, 16)) : [];
+    return /^[0-9a-f]{2}$/.test(hex2) ? this.store.addresses.inShard(parseInt(hex2, 16)) : [];
   }
 
   /** The stored value behind `addr`, computing a recipe's output (and its inputs') if needed. */

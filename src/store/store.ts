@@ -2,10 +2,10 @@
  * The embedded store: one LMDB environment holding chunks (reference-counted, chunk-refs.ts),
  * value manifests, the set of leaves, recipes with their DAG edges, pins, the action cache
  * with its statistics, refs (refs.ts), and proofs of cached outputs with the audit log
- * (proof-log.ts). Reads are synchronous (LMDB is a memory map); writes
- * are asynchronous, batched by lmdb-js, and a write is reported done only once it is flushed to
- * disk. The same path may be opened from worker threads: lmdb-js shares the one environment
- * across threads of a process.
+ * (proof-log.ts). Reads are synchronous (LMDB is a memory map; chunks come through the read
+ * cache of chunk-cache.ts); writes are asynchronous, batched by lmdb-js, and a write is
+ * reported done only once it is flushed to disk. The same path may be opened from worker
+ * threads: lmdb-js shares the one environment across threads of a process.
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { CAddr } from '../core/caddr.js';
 import { NotFoundError, StoreError } from '../core/errors.js';
 import type { RecipeInput } from '../core/recipe.js';
 import type { ProofSigner } from '../proof/node-key.js';
-import { addrsInShard, addrsWithPrefix, keysAfter, occupiedShards } from './address-index.js';
+import { AddressIndex } from './address-index.js';
 import { ChunkCache } from './chunk-cache.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
@@ -70,11 +70,12 @@ export class Store {
   readonly pins: Pins;
   /** Proofs of cached outputs, and the audit log of every output recorded. */
   readonly proofs: ProofLog;
+  /** Leaves and recipes by prefix and by shard; chunk and recipe keys a slice at a time. */
+  readonly addresses: AddressIndex;
   /** Decoded manifests of values read (manifest-cache.ts). */
   private readonly manifests: ManifestCache;
   /** The chunk read path: verification, the read cache, mapped-page release (chunk-cache.ts). */
   private readonly chunks: ChunkCache;
-
   /** Records and forgets recipes' outputs, guarded by the invalidation mark (outputs.ts). */
   private readonly outputs: Outputs;
 
@@ -89,6 +90,7 @@ export class Store {
     this.partials = new PartialChunks(this.t.partials);
     this.pins = new Pins(this.t);
     this.refs = new RefTables(env);
+    this.addresses = new AddressIndex(this.t);
     const quarantined = env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' });
     this.quarantine = new Quarantine(quarantined, this.t, this.refs);
     this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
@@ -121,8 +123,7 @@ export class Store {
    */
   refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind): Promise<void> {
     this.chunks.throughMap(bytes.length);
-    const write = this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes));
-    return write.then(() => undefined);
+    return this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes)).then(() => undefined);
   }
 
   /** Gives back a writer's references (a write abandoned half-way); durable on resolve. */
@@ -158,16 +159,6 @@ export class Store {
   /** A recipe's stored bytes, unverified (for scrubbing). */
   rawRecipe(addr: Buffer): Buffer | undefined {
     return this.t.recipes.getBinary(addr);
-  }
-
-  /** Chunk addresses in order from `after` (exclusive), at most `limit`: a scrub's next slice. */
-  chunkAddrs(after: Buffer | undefined, limit: number): Buffer[] {
-    return keysAfter(this.t.chunks, after, limit);
-  }
-
-  /** Recipe addresses in order from `after` (exclusive), at most `limit`. */
-  recipeAddrs(after: Buffer | undefined, limit: number): Buffer[] {
-    return keysAfter(this.t.recipes, after, limit);
   }
 
   /**
@@ -371,23 +362,6 @@ export class Store {
     await this.write((del) => void (result = body(del)));
     await this.env.flushed;
     return result;
-  }
-
-  // --- lookup ------------------------------------------------------------------------------
-
-  /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
-  findByPrefix(prefix: string, limit = 2): CAddr[] {
-    return addrsWithPrefix(this.t, prefix, limit);
-  }
-
-  /** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
-  shards(): string[] {
-    return occupiedShards(this.t);
-  }
-
-  /** Every leaf and recipe whose address starts with byte `shard`, in address order. */
-  inShard(shard: number): CAddr[] {
-    return addrsInShard(this.t, shard);
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */
