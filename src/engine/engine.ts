@@ -33,13 +33,15 @@ import { Store } from '../store/store.js';
 import type { GcReport } from '../store/gc.js';
 import { ValueWriter } from '../store/value-writer.js';
 import { ChangeClock } from './change-clock.js';
-import { DeferredQueue, walkCascade, type Cascade, type Clock, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
+import type { Clock, Invalidation, InvalidationPolicy } from './invalidation.js';
 import { CacheBudget } from './cache-budget.js';
 import { evictionPolicy, type PolicyName } from './cache-policy.js';
 import { Collector, type GcOptions } from './collector.js';
+import { Invalidator } from './invalidator.js';
+import { isKnown } from './known.js';
 import { proofChain } from './proof-chain.js';
 import { canonicalRecipe } from './recipe-check.js';
-import { bindWithCascade, type RefSet } from './ref-binding.js';
+import type { RefSet } from './ref-binding.js';
 import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
 
@@ -174,8 +176,7 @@ export class Engine {
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
   private readonly changes = new ChangeClock();
-  private readonly deferred: DeferredQueue;
-  private readonly cascadeSource: CascadeSource;
+  private readonly invalidator: Invalidator;
   private readonly leases = new Leases();
   private readonly cache: CacheBudget;
   private readonly collector: Collector;
@@ -228,12 +229,8 @@ export class Engine {
       this.ranges.forgetDeleted(addrs.map((a) => a.hex));
       this.executor.forgetFailures(addrs);
     });
-    this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError, options.clock);
-    this.cascadeSource = {
-      dependents: (a) => this.store.dependents(a),
-      isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
-    };
     this.verifier = new Verifier(store, this.registry, this.executor);
+    this.invalidator = new Invalidator({ store, executor: this.executor, ranges: this.ranges, streams: this.streams, verifier: this.verifier, changes: this.changes, observer }, onBackgroundError, options.clock);
     this.scrubber = new Scrubber(store, this.integrity, log);
     if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
@@ -284,7 +281,7 @@ export class Engine {
     for (const input of inputs) {
       if (isRefInput(input)) {
         if (!this.store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
-      } else if (!this.isKnown(input)) {
+      } else if (!isKnown(this.store, input)) {
         throw NotFoundError.address(input, 'recipe input');
       }
     }
@@ -304,7 +301,7 @@ export class Engine {
 
   /** Stops a leaf or recipe being a GC root; false if it was not one. */
   unpin(addr: CAddr): Promise<boolean> {
-    if (!this.isKnown(addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
+    if (!isKnown(this.store, addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
     return this.store.pins.set(addr, false);
   }
 
@@ -359,67 +356,38 @@ export class Engine {
   }
 
   /**
-   * Forgets the cached output of `addr` (if a recipe) and, by `policy` (default: the engine's),
-   * of the recipes depending on it, transitively, through the persistent reverse DAG (see
-   * invalidation.ts). The next read recomputes. Leaves stay.
+   * Forgets the cached output of `addr` and, by `policy` (default: the engine's), of its
+   * dependents, transitively (see invalidator.ts). The next read recomputes. Leaves stay.
    */
-  async invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
-    if (!this.isKnown(addr)) throw NotFoundError.address(addr);
-    let walk!: Cascade;
-    await this.evicting(async () => {
-      // Walked once chunks being stored have settled, so they count (and go) too.
-      walk = walkCascade(this.cascadeSource, [addr], policy === 'none' ? 0 : Infinity);
-      const now = policy === 'deferred' ? [addr] : walk.visited;
-      await this.store.removeActions(now);
-      return { visited: now };
-    });
-    const pending = policy === 'deferred' ? walk.visited.slice(1) : [];
-    this.deferred.add(pending);
-    this.observer.onInvalidation(walk.cached.length);
-    return { evicted: walk.cached.length, depth: walk.depth, policy, pending: pending.length };
+  invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
+    return this.invalidator.invalidate(addr, policy);
   }
 
   /** Processes queued deferred invalidations now (tests, shutdown). */
   flushDeferred(): Promise<void> {
-    return this.deferred.flush();
+    return this.invalidator.flushDeferred();
   }
 
   // --- refs ----------------------------------------------------------------------------------
 
-  /**
-   * Binds ref `name` to `addr` and, in the same transaction, forgets the cached output of every
-   * recipe that reads the ref, transitively: the next read recomputes with the new binding.
-   * Always immediate, whatever the invalidation policy, so no read after this returns sees
-   * an output of the old binding.
-   */
-  async setRef(name: string, addr: CAddr): Promise<RefSet> {
-    checkRefName(name);
-    if (!this.isKnown(addr)) throw NotFoundError.address(addr, `cannot bind ref ${name}`);
-    const previous = this.store.refs.get(name);
-    const time = Date.now();
-    const walk = await this.evicting(() => bindWithCascade(this.store, this.cascadeSource, name, addr, time));
-    const evicted = walk.cached.length;
-    this.observer.onInvalidation(evicted);
-    return { binding: { name, addr, time }, previous, evicted, depth: evicted > 0 ? walk.depth + 1 : 0 };
+  /** Binds ref `name` to `addr`, forgetting what read the ref in the same transaction (see invalidator.ts). */
+  setRef(name: string, addr: CAddr): Promise<RefSet> {
+    return this.invalidator.setRef(name, addr);
   }
 
   /** The current binding of ref `name`; NOT_FOUND when it was never set. */
   getRef(name: string): RefBinding {
-    const binding = this.store.refs.get(checkRefName(name));
-    if (!binding) throw new NotFoundError(`no ref is named ${name}`);
-    return binding;
+    return this.invalidator.getRef(name);
   }
 
   /** Every ref with its current binding, by name. */
   listRefs(): RefBinding[] {
-    return this.store.refs.list();
+    return this.invalidator.listRefs();
   }
 
   /** Every binding ref `name` has had, oldest first; NOT_FOUND when it was never set. */
   refHistory(name: string): RefBinding[] {
-    const history = this.store.refs.historyOf(checkRefName(name));
-    if (history.length === 0) throw new NotFoundError(`no ref is named ${name}`);
-    return history;
+    return this.invalidator.refHistory(name);
   }
 
   /** When the value at `addr` last changed (ms since the epoch; 0 if never): the mount's mtime. */
@@ -561,7 +529,7 @@ export class Engine {
 
   private async shutDown(): Promise<void> {
     await this.scrubber.stop();
-    await this.deferred.flush();
+    await this.invalidator.flushDeferred();
     await this.streams.close();
     await this.ranges.idle();
     await this.integrity.settled();
@@ -569,38 +537,5 @@ export class Engine {
     await this.pool.close();
     await this.store.flushed();
     await this.store.close();
-  }
-
-  /** Forgets the cached outputs of `addrs` (a walk's visited addresses) now; durable on resolve. */
-  private async evict(addrs: readonly CAddr[]): Promise<void> {
-    await this.evicting(() => this.store.removeActions(addrs).then(() => ({ visited: addrs })));
-  }
-
-  /**
-   * Runs `remove`, which forgets outputs in the store, so that nothing computed from the old
-   * inputs survives it: while it runs, results of work under way are not stored (executor and
-   * range reader check {@link Executor.canKeep}), chunks already being stored are waited for
-   * (`remove` drops them too), and afterwards what was derived about the visited addresses
-   * (sizes, layouts, failures, mtimes) is reset.
-   */
-  private async evicting<T extends Pick<Cascade, 'visited'>>(remove: () => Promise<T>): Promise<T> {
-    let done: T;
-    this.executor.beginInvalidation();
-    try {
-      await this.ranges.settled();
-      done = await remove();
-    } finally {
-      this.executor.endInvalidation();
-    }
-    this.executor.forgetFailures(done.visited);
-    this.ranges.forget(done.visited);
-    this.streams.forget(done.visited);
-    this.verifier.forget(done.visited);
-    this.changes.touch(done.visited);
-    return done;
-  }
-
-  private isKnown(addr: CAddr): boolean {
-    return this.store.isLeaf(addr) || this.store.getRecipe(addr) !== undefined;
   }
 }
