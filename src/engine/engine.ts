@@ -132,16 +132,6 @@ export interface AddressInfo {
   readonly error?: string;
 }
 
-/**
- * `state` as people read it: "partial 3/1024 chunks" for a partial output, "computing 5242880
- * bytes so far" for a streaming output being computed.
- */
-export function describeState(info: AddressInfo): string {
-  if (info.partial) return `partial ${info.partial.computed}/${info.partial.total} chunks`;
-  if (info.produced !== undefined) return `computing ${info.produced} bytes so far`;
-  return info.state;
-}
-
 /** Counters for `deriva status` and tests. */
 export type EngineStatus = {
   /** Whole-output function runs, streaming runs included. */
