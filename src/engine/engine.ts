@@ -6,14 +6,13 @@
  */
 import { CAddr, resolvePrefix } from '../core/caddr.js';
 import { recipeAddress } from '../core/address.js';
-import { decodeRecipe, encodeRecipe } from '../core/dcf.js';
+import { encodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
-import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../core/recipe.js';
+import { isRefInput, type ParamValue, type RecipeInput } from '../core/recipe.js';
 import { checkRefName } from '../core/ref-name.js';
 import { allFunctions } from '../compute/builtins/index.js';
-import type { ExecMode } from '../compute/exec-mode.js';
-import { Executor, type ExecutorPolicy, type Materialized } from '../compute/executor.js';
+import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
@@ -25,137 +24,34 @@ import { FunctionRegistry } from '../compute/registry.js';
 import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { ChainNode } from '../proof/chain.js';
-import type { NodeKey } from '../proof/node-key.js';
 import type { NonDeterminism } from '../store/function-marks.js';
 import type { AuditEntry, AuditQuery } from '../store/proof-log.js';
 import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
 import type { GcReport } from '../store/gc.js';
 import { ValueWriter } from '../store/value-writer.js';
-import { ChangeClock } from './change-clock.js';
-import type { Clock, Invalidation, InvalidationPolicy } from './invalidation.js';
+import { addressInfo, type AddressInfo } from './address-info.js';
 import { CacheBudget } from './cache-budget.js';
-import { evictionPolicy, type PolicyName } from './cache-policy.js';
+import { evictionPolicy } from './cache-policy.js';
+import { ChangeClock } from './change-clock.js';
 import { Collector, type GcOptions } from './collector.js';
+import type { EngineOptions, PinOption, ReadOptions } from './engine-options.js';
+import type { EngineStatus } from './engine-status.js';
+import type { Invalidation, InvalidationPolicy } from './invalidation.js';
 import { Invalidator } from './invalidator.js';
 import { isKnown } from './known.js';
 import { proofChain } from './proof-chain.js';
 import { canonicalRecipe } from './recipe-check.js';
 import type { RefSet } from './ref-binding.js';
-import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
+import { Scrubber, type ScrubOptions, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
 
 export type { Invalidation, InvalidationPolicy } from './invalidation.js';
 export type { RefBinding } from '../store/refs.js';
 export type { RefSet } from './ref-binding.js';
-
-export interface EngineOptions {
-  /** Directory of the store (created if missing). */
-  readonly storeDir: string;
-  /** Chunk size for a new store (an existing one keeps its own). */
-  readonly chunkSize?: number;
-  /** Compute worker threads (default: one per core). */
-  readonly threads?: number;
-  /** A streaming computation paused with nobody reading is abandoned after this long. */
-  readonly streamIdleMs?: number;
-  /** Told about cache lookups, materializations, invalidations (default: nobody). */
-  readonly observer?: EngineObserver;
-  /** What `invalidate` does to cached dependents unless a call says otherwise (default immediate). */
-  readonly invalidation?: InvalidationPolicy;
-  /** Where failures of deferred invalidation batches are reported (default: stderr). */
-  readonly onBackgroundError?: (err: unknown) => void;
-  /** Timers of deferred invalidation batches (default: Node's); tests pass one they advance by hand. */
-  readonly clock?: Clock;
-  /** Whether float functions may be registered and computed (default `strict`: they may). */
-  readonly floatPolicy?: FloatPolicy;
-  /** Bytes cached outputs may hold on disk (default: unbounded). Leaves never count. */
-  readonly cacheSize?: number;
-  /** Which cached outputs go first when over budget (default gdsf). */
-  readonly cachePolicy?: PolicyName;
-  /** Check every chunk and recipe read against its address (default true). */
-  readonly verifyReads?: boolean;
-  /** Verification mode for every read: compute each recipe twice and compare (default false). */
-  readonly verify?: boolean;
-  /** Scrub the whole store every this many milliseconds, in the background (default: never). */
-  readonly scrubIntervalMs?: number;
-  /** Bytes per second the background scrubber reads at most (default: unlimited). */
-  readonly scrubRate?: number;
-  /** Where integrity events and background scrub failures are logged (a pino logger fits). */
-  readonly logger?: IntegrityLogger;
-  /** `parallel` (default) or `sequential`: see {@link ExecutorPolicy.mode}. */
-  readonly execMode?: ExecMode;
-  /** Test hook: see {@link ExecutorPolicy.beforeInput}. */
-  readonly beforeInput?: (input: CAddr) => Promise<void>;
-  /** Signs a proof of every output recorded (docs/proofs.md); without it none are recorded. */
-  readonly nodeKey?: NodeKey;
-}
-
-/** Whether a put or a recipe becomes a GC root (default: it does). */
-export interface PinOption {
-  readonly pin?: boolean;
-}
-
-/** Per-read options. */
-export interface ReadOptions {
-  /** Verification mode for this read (always on when the engine was opened with `verify`). */
-  readonly verify?: boolean;
-}
-
-/**
- * Where a value stands: stored, some chunks computed (chunkwise outputs read by range), being
- * computed by a streaming run (readable as it grows), not yet computed, or its last
- * computation failed.
- */
-export type ValueState = 'materialized' | 'partial' | 'computing' | 'not-materialized' | 'failed';
-
-/** What is known about an address without computing anything. */
-export interface AddressInfo {
-  readonly addr: CAddr;
-  readonly kind: 'leaf' | 'recipe';
-  /** The recipe, for a recipe address. */
-  readonly recipe?: Recipe;
-  /** Size when known: always for a leaf, for a recipe once materialized. */
-  readonly size?: number;
-  /** Content address of a materialized recipe output. */
-  readonly content?: CAddr;
-  /**
-   * What the computation of a materialized recipe output consumed, in recipe order: each
-   * input's address, a ref input's binding at the time.
-   */
-  readonly consumed?: readonly CAddr[];
-  readonly state: ValueState;
-  /** Output chunks computed so far, when `state` is 'partial'. */
-  readonly partial?: { readonly computed: number; readonly total: number };
-  /** Output bytes produced so far, when `state` is 'computing'. */
-  readonly produced?: number;
-  /** Why the last computation failed, when `state` is 'failed'. */
-  readonly error?: string;
-}
-
-/** Counters for `deriva status` and tests. */
-export type EngineStatus = {
-  /** Whole-output function runs, streaming runs included. */
-  readonly computations: number;
-  /** Streaming runs in progress. */
-  readonly streaming: number;
-  /** Output chunks computed alone for range reads, and the input bytes under them. */
-  readonly chunksComputed: number;
-  readonly bytesComputed: number;
-  /** Compute tasks waiting for a worker. */
-  readonly queued: number;
-  readonly chunkSize: number;
-  /** The cache budget in bytes (undefined: unbounded), its policy, outputs evicted since start. */
-  readonly cacheBudget: number | undefined;
-  readonly cachePolicy: string;
-  readonly evictions: number;
-  /** Corrupt chunks and recipes found since start (by reads or scrubs). */
-  readonly integrityEvents: number;
-  /** Objects in quarantine. */
-  readonly quarantined: number;
-  /** How inputs are materialized (see {@link ExecutorPolicy.mode}). */
-  readonly execMode: ExecMode;
-  readonly scrub: ScrubProgress;
-} & ReturnType<Store['stats']>;
+export type { AddressInfo, ValueState } from './address-info.js';
+export type { EngineOptions, PinOption, ReadOptions } from './engine-options.js';
+export type { EngineStatus } from './engine-status.js';
 
 const silentLog: IntegrityLogger = { warn() {}, error() {} };
 
@@ -263,9 +159,7 @@ export class Engine {
    * inputs must already be known, and ref inputs bound. A float function under the float
    * policy `disabled` is refused.
    */
-  async putRecipe(
-    fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {},
-  ): Promise<CAddr> {
+  async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {}): Promise<CAddr> {
     enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
     for (const input of inputs) {
@@ -305,27 +199,9 @@ export class Engine {
     return resolvePrefix(text, this.store.addresses.withPrefix(text.toLowerCase()));
   }
 
-  /** Kind, size and recipe of `addr`, computing nothing. */
+  /** Kind, size and recipe of `addr`, computing nothing (see address-info.ts). */
   info(addr: CAddr): AddressInfo {
-    if (this.store.isLeaf(addr)) {
-      return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size, state: 'materialized' };
-    }
-    const dcf = this.store.getRecipe(addr);
-    if (!dcf) throw NotFoundError.address(addr);
-    const recipe = decodeRecipe(dcf);
-    const out = this.executor.cachedOutput(addr);
-    if (out) {
-      const store = this.store;
-      // Read when asked (stat), not on every FUSE lookup, which calls info() too.
-      return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, get consumed() { return store.getConsumed(addr); }, state: 'materialized' };
-    }
-    const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
-    const produced = this.streams.progress(addr);
-    if (produced !== undefined) return { ...base, state: 'computing', produced };
-    const error = this.executor.lastFailure(addr);
-    if (error !== undefined) return { ...base, state: 'failed', error };
-    const partial = this.ranges.partial(addr);
-    return partial ? { ...base, state: 'partial', partial } : { ...base, state: 'not-materialized' };
+    return addressInfo({ store: this.store, executor: this.executor, ranges: this.ranges, streams: this.streams }, addr);
   }
 
   /**
@@ -357,8 +233,6 @@ export class Engine {
   flushDeferred(): Promise<void> {
     return this.invalidator.flushDeferred();
   }
-
-  // --- refs ----------------------------------------------------------------------------------
 
   /** Binds ref `name` to `addr`, forgetting what read the ref in the same transaction (see invalidator.ts). */
   setRef(name: string, addr: CAddr): Promise<RefSet> {
