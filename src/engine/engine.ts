@@ -9,8 +9,7 @@ import { recipeAddress } from '../core/address.js';
 import { encodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
-import { isRefInput, type ParamValue, type RecipeInput } from '../core/recipe.js';
-import { checkRefName } from '../core/ref-name.js';
+import type { ParamValue, RecipeInput } from '../core/recipe.js';
 import { allFunctions } from '../compute/builtins/index.js';
 import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
@@ -41,7 +40,7 @@ import type { Invalidation, InvalidationPolicy } from './invalidation.js';
 import { Invalidator } from './invalidator.js';
 import { isKnown } from './known.js';
 import { proofChain } from './proof-chain.js';
-import { canonicalRecipe } from './recipe-check.js';
+import { canonicalRecipe, checkInputsExist } from './recipe-check.js';
 import type { RefSet } from './ref-binding.js';
 import { Scrubber, type ScrubOptions, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
@@ -162,13 +161,7 @@ export class Engine {
   async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {}): Promise<CAddr> {
     enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
-    for (const input of inputs) {
-      if (isRefInput(input)) {
-        if (!this.store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
-      } else if (!isKnown(this.store, input)) {
-        throw NotFoundError.address(input, 'recipe input');
-      }
-    }
+    checkInputsExist(this.store, inputs);
     const addr = recipeAddress(recipe);
     const pin = options.pin ?? true;
     if (!this.store.getRecipe(addr) || (pin && !this.store.pins.has(addr))) {
