@@ -1,6 +1,7 @@
 /**
  * Engine answers as response messages: address info (Stat, Resolve nodes), the function
- * registry (ListFunctions) and counters (Status). Pure mapping, no engine calls.
+ * registry (ListFunctions) and counters (Status); and a value's state as people read it (the
+ * mount's state attribute). Pure mapping, no engine calls.
  */
 import { formatFunctionId } from '../core/function-id.js';
 import { paramToText } from '../core/recipe-json.js';
@@ -13,6 +14,16 @@ import { recipeToProto, tagParam } from './params.js';
 import type { ServerInfo } from './server-info.js';
 
 const big = (n: number | undefined): bigint | undefined => (n === undefined ? undefined : BigInt(n));
+
+/**
+ * `state` as people read it: "partial 3/1024 chunks" for a partial output, "computing 5242880
+ * bytes so far" for a streaming output being computed.
+ */
+export function describeState(info: AddressInfo): string {
+  if (info.partial) return `partial ${info.partial.computed}/${info.partial.total} chunks`;
+  if (info.produced !== undefined) return `computing ${info.produced} bytes so far`;
+  return info.state;
+}
 
 export function statResponse(info: AddressInfo): pb.StatResponse {
   return {

@@ -6,14 +6,12 @@
  */
 import { CAddr, resolvePrefix } from '../core/caddr.js';
 import { recipeAddress } from '../core/address.js';
-import { decodeRecipe, encodeRecipe } from '../core/dcf.js';
+import { encodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
-import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../core/recipe.js';
-import { checkRefName } from '../core/ref-name.js';
+import type { ParamValue, RecipeInput } from '../core/recipe.js';
 import { allFunctions } from '../compute/builtins/index.js';
-import type { ExecMode } from '../compute/exec-mode.js';
-import { Executor, type ExecutorPolicy, type Materialized } from '../compute/executor.js';
+import { Executor, type Materialized } from '../compute/executor.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
@@ -25,145 +23,34 @@ import { FunctionRegistry } from '../compute/registry.js';
 import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { ChainNode } from '../proof/chain.js';
-import type { NodeKey } from '../proof/node-key.js';
 import type { NonDeterminism } from '../store/function-marks.js';
 import type { AuditEntry, AuditQuery } from '../store/proof-log.js';
 import type { RefBinding } from '../store/refs.js';
 import { Store } from '../store/store.js';
 import type { GcReport } from '../store/gc.js';
 import { ValueWriter } from '../store/value-writer.js';
-import { ChangeClock } from './change-clock.js';
-import { DeferredQueue, walkCascade, type Cascade, type Clock, type CascadeSource, type Invalidation, type InvalidationPolicy } from './invalidation.js';
+import { addressInfo, type AddressInfo } from './address-info.js';
 import { CacheBudget } from './cache-budget.js';
-import { evictionPolicy, type PolicyName } from './cache-policy.js';
+import { evictionPolicy } from './cache-policy.js';
+import { ChangeClock } from './change-clock.js';
 import { Collector, type GcOptions } from './collector.js';
+import type { EngineOptions, PinOption, ReadOptions } from './engine-options.js';
+import type { EngineStatus } from './engine-status.js';
+import type { Invalidation, InvalidationPolicy } from './invalidation.js';
+import { Invalidator } from './invalidator.js';
+import { isKnown } from './known.js';
 import { proofChain } from './proof-chain.js';
-import { canonicalRecipe } from './recipe-check.js';
-import { bindWithCascade, type RefSet } from './ref-binding.js';
-import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
+import { canonicalRecipe, checkInputsExist } from './recipe-check.js';
+import type { RefSet } from './ref-binding.js';
+import { Scrubber, type ScrubOptions, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
 
 export type { Invalidation, InvalidationPolicy } from './invalidation.js';
 export type { RefBinding } from '../store/refs.js';
 export type { RefSet } from './ref-binding.js';
-
-export interface EngineOptions {
-  /** Directory of the store (created if missing). */
-  readonly storeDir: string;
-  /** Chunk size for a new store (an existing one keeps its own). */
-  readonly chunkSize?: number;
-  /** Compute worker threads (default: one per core). */
-  readonly threads?: number;
-  /** A streaming computation paused with nobody reading is abandoned after this long. */
-  readonly streamIdleMs?: number;
-  /** Told about cache lookups, materializations, invalidations (default: nobody). */
-  readonly observer?: EngineObserver;
-  /** What `invalidate` does to cached dependents unless a call says otherwise (default immediate). */
-  readonly invalidation?: InvalidationPolicy;
-  /** Where failures of deferred invalidation batches are reported (default: stderr). */
-  readonly onBackgroundError?: (err: unknown) => void;
-  /** Timers of deferred invalidation batches (default: Node's); tests pass one they advance by hand. */
-  readonly clock?: Clock;
-  /** Whether float functions may be registered and computed (default `strict`: they may). */
-  readonly floatPolicy?: FloatPolicy;
-  /** Bytes cached outputs may hold on disk (default: unbounded). Leaves never count. */
-  readonly cacheSize?: number;
-  /** Which cached outputs go first when over budget (default gdsf). */
-  readonly cachePolicy?: PolicyName;
-  /** Check every chunk and recipe read against its address (default true). */
-  readonly verifyReads?: boolean;
-  /** Verification mode for every read: compute each recipe twice and compare (default false). */
-  readonly verify?: boolean;
-  /** Scrub the whole store every this many milliseconds, in the background (default: never). */
-  readonly scrubIntervalMs?: number;
-  /** Bytes per second the background scrubber reads at most (default: unlimited). */
-  readonly scrubRate?: number;
-  /** Where integrity events and background scrub failures are logged (a pino logger fits). */
-  readonly logger?: IntegrityLogger;
-  /** `parallel` (default) or `sequential`: see {@link ExecutorPolicy.mode}. */
-  readonly execMode?: ExecMode;
-  /** Test hook: see {@link ExecutorPolicy.beforeInput}. */
-  readonly beforeInput?: (input: CAddr) => Promise<void>;
-  /** Signs a proof of every output recorded (docs/proofs.md); without it none are recorded. */
-  readonly nodeKey?: NodeKey;
-}
-
-/** Whether a put or a recipe becomes a GC root (default: it does). */
-export interface PinOption {
-  readonly pin?: boolean;
-}
-
-/** Per-read options. */
-export interface ReadOptions {
-  /** Verification mode for this read (always on when the engine was opened with `verify`). */
-  readonly verify?: boolean;
-}
-
-/**
- * Where a value stands: stored, some chunks computed (chunkwise outputs read by range), being
- * computed by a streaming run (readable as it grows), not yet computed, or its last
- * computation failed.
- */
-export type ValueState = 'materialized' | 'partial' | 'computing' | 'not-materialized' | 'failed';
-
-/** What is known about an address without computing anything. */
-export interface AddressInfo {
-  readonly addr: CAddr;
-  readonly kind: 'leaf' | 'recipe';
-  /** The recipe, for a recipe address. */
-  readonly recipe?: Recipe;
-  /** Size when known: always for a leaf, for a recipe once materialized. */
-  readonly size?: number;
-  /** Content address of a materialized recipe output. */
-  readonly content?: CAddr;
-  /**
-   * What the computation of a materialized recipe output consumed, in recipe order: each
-   * input's address, a ref input's binding at the time.
-   */
-  readonly consumed?: readonly CAddr[];
-  readonly state: ValueState;
-  /** Output chunks computed so far, when `state` is 'partial'. */
-  readonly partial?: { readonly computed: number; readonly total: number };
-  /** Output bytes produced so far, when `state` is 'computing'. */
-  readonly produced?: number;
-  /** Why the last computation failed, when `state` is 'failed'. */
-  readonly error?: string;
-}
-
-/**
- * `state` as people read it: "partial 3/1024 chunks" for a partial output, "computing 5242880
- * bytes so far" for a streaming output being computed.
- */
-export function describeState(info: AddressInfo): string {
-  if (info.partial) return `partial ${info.partial.computed}/${info.partial.total} chunks`;
-  if (info.produced !== undefined) return `computing ${info.produced} bytes so far`;
-  return info.state;
-}
-
-/** Counters for `deriva status` and tests. */
-export type EngineStatus = {
-  /** Whole-output function runs, streaming runs included. */
-  readonly computations: number;
-  /** Streaming runs in progress. */
-  readonly streaming: number;
-  /** Output chunks computed alone for range reads, and the input bytes under them. */
-  readonly chunksComputed: number;
-  readonly bytesComputed: number;
-  /** Compute tasks waiting for a worker. */
-  readonly queued: number;
-  readonly chunkSize: number;
-  /** The cache budget in bytes (undefined: unbounded), its policy, outputs evicted since start. */
-  readonly cacheBudget: number | undefined;
-  readonly cachePolicy: string;
-  readonly evictions: number;
-  /** Corrupt chunks and recipes found since start (by reads or scrubs). */
-  readonly integrityEvents: number;
-  /** Objects in quarantine. */
-  readonly quarantined: number;
-  /** How inputs are materialized (see {@link ExecutorPolicy.mode}). */
-  readonly execMode: ExecMode;
-  readonly scrub: ScrubProgress;
-} & ReturnType<Store['stats']>;
+export type { AddressInfo, ValueState } from './address-info.js';
+export type { EngineOptions, PinOption, ReadOptions } from './engine-options.js';
+export type { EngineStatus } from './engine-status.js';
 
 const silentLog: IntegrityLogger = { warn() {}, error() {} };
 
@@ -174,8 +61,7 @@ export class Engine {
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
   private readonly changes = new ChangeClock();
-  private readonly deferred: DeferredQueue;
-  private readonly cascadeSource: CascadeSource;
+  private readonly invalidator: Invalidator;
   private readonly leases = new Leases();
   private readonly cache: CacheBudget;
   private readonly collector: Collector;
@@ -228,12 +114,8 @@ export class Engine {
       this.ranges.forgetDeleted(addrs.map((a) => a.hex));
       this.executor.forgetFailures(addrs);
     });
-    this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError, options.clock);
-    this.cascadeSource = {
-      dependents: (a) => this.store.dependents(a),
-      isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
-    };
     this.verifier = new Verifier(store, this.registry, this.executor);
+    this.invalidator = new Invalidator({ store, executor: this.executor, ranges: this.ranges, streams: this.streams, verifier: this.verifier, changes: this.changes, observer }, onBackgroundError, options.clock);
     this.scrubber = new Scrubber(store, this.integrity, log);
     if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
@@ -276,18 +158,10 @@ export class Engine {
    * inputs must already be known, and ref inputs bound. A float function under the float
    * policy `disabled` is refused.
    */
-  async putRecipe(
-    fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {},
-  ): Promise<CAddr> {
+  async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {}): Promise<CAddr> {
     enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
-    for (const input of inputs) {
-      if (isRefInput(input)) {
-        if (!this.store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
-      } else if (!this.isKnown(input)) {
-        throw NotFoundError.address(input, 'recipe input');
-      }
-    }
+    checkInputsExist(this.store, inputs);
     const addr = recipeAddress(recipe);
     const pin = options.pin ?? true;
     if (!this.store.getRecipe(addr) || (pin && !this.store.pins.has(addr))) {
@@ -304,7 +178,7 @@ export class Engine {
 
   /** Stops a leaf or recipe being a GC root; false if it was not one. */
   unpin(addr: CAddr): Promise<boolean> {
-    if (!this.isKnown(addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
+    if (!isKnown(this.store, addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
     return this.store.pins.set(addr, false);
   }
 
@@ -315,30 +189,12 @@ export class Engine {
 
   /** A full address or a unique prefix (>= 8 hex digits) of a known leaf or recipe. */
   resolveAddress(text: string): CAddr {
-    return resolvePrefix(text, this.store.findByPrefix(text.toLowerCase()));
+    return resolvePrefix(text, this.store.addresses.withPrefix(text.toLowerCase()));
   }
 
-  /** Kind, size and recipe of `addr`, computing nothing. */
+  /** Kind, size and recipe of `addr`, computing nothing (see address-info.ts). */
   info(addr: CAddr): AddressInfo {
-    if (this.store.isLeaf(addr)) {
-      return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size, state: 'materialized' };
-    }
-    const dcf = this.store.getRecipe(addr);
-    if (!dcf) throw NotFoundError.address(addr);
-    const recipe = decodeRecipe(dcf);
-    const out = this.executor.cachedOutput(addr);
-    if (out) {
-      const store = this.store;
-      // Read when asked (stat), not on every FUSE lookup, which calls info() too.
-      return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, get consumed() { return store.getConsumed(addr); }, state: 'materialized' };
-    }
-    const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
-    const produced = this.streams.progress(addr);
-    if (produced !== undefined) return { ...base, state: 'computing', produced };
-    const error = this.executor.lastFailure(addr);
-    if (error !== undefined) return { ...base, state: 'failed', error };
-    const partial = this.ranges.partial(addr);
-    return partial ? { ...base, state: 'partial', partial } : { ...base, state: 'not-materialized' };
+    return addressInfo({ store: this.store, executor: this.executor, ranges: this.ranges, streams: this.streams }, addr);
   }
 
   /**
@@ -359,67 +215,36 @@ export class Engine {
   }
 
   /**
-   * Forgets the cached output of `addr` (if a recipe) and, by `policy` (default: the engine's),
-   * of the recipes depending on it, transitively, through the persistent reverse DAG (see
-   * invalidation.ts). The next read recomputes. Leaves stay.
+   * Forgets the cached output of `addr` and, by `policy` (default: the engine's), of its
+   * dependents, transitively (see invalidator.ts). The next read recomputes. Leaves stay.
    */
-  async invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
-    if (!this.isKnown(addr)) throw NotFoundError.address(addr);
-    let walk!: Cascade;
-    await this.evicting(async () => {
-      // Walked once chunks being stored have settled, so they count (and go) too.
-      walk = walkCascade(this.cascadeSource, [addr], policy === 'none' ? 0 : Infinity);
-      const now = policy === 'deferred' ? [addr] : walk.visited;
-      await this.store.removeActions(now);
-      return { visited: now };
-    });
-    const pending = policy === 'deferred' ? walk.visited.slice(1) : [];
-    this.deferred.add(pending);
-    this.observer.onInvalidation(walk.cached.length);
-    return { evicted: walk.cached.length, depth: walk.depth, policy, pending: pending.length };
+  invalidate(addr: CAddr, policy = this.invalidationPolicy): Promise<Invalidation> {
+    return this.invalidator.invalidate(addr, policy);
   }
 
   /** Processes queued deferred invalidations now (tests, shutdown). */
   flushDeferred(): Promise<void> {
-    return this.deferred.flush();
+    return this.invalidator.flushDeferred();
   }
 
-  // --- refs ----------------------------------------------------------------------------------
-
-  /**
-   * Binds ref `name` to `addr` and, in the same transaction, forgets the cached output of every
-   * recipe that reads the ref, transitively: the next read recomputes with the new binding.
-   * Always immediate, whatever the invalidation policy, so no read after this returns sees
-   * an output of the old binding.
-   */
-  async setRef(name: string, addr: CAddr): Promise<RefSet> {
-    checkRefName(name);
-    if (!this.isKnown(addr)) throw NotFoundError.address(addr, `cannot bind ref ${name}`);
-    const previous = this.store.refs.get(name);
-    const time = Date.now();
-    const walk = await this.evicting(() => bindWithCascade(this.store, this.cascadeSource, name, addr, time));
-    const evicted = walk.cached.length;
-    this.observer.onInvalidation(evicted);
-    return { binding: { name, addr, time }, previous, evicted, depth: evicted > 0 ? walk.depth + 1 : 0 };
+  /** Binds ref `name` to `addr`, forgetting what read the ref in the same transaction (see invalidator.ts). */
+  setRef(name: string, addr: CAddr): Promise<RefSet> {
+    return this.invalidator.setRef(name, addr);
   }
 
   /** The current binding of ref `name`; NOT_FOUND when it was never set. */
   getRef(name: string): RefBinding {
-    const binding = this.store.refs.get(checkRefName(name));
-    if (!binding) throw new NotFoundError(`no ref is named ${name}`);
-    return binding;
+    return this.invalidator.getRef(name);
   }
 
   /** Every ref with its current binding, by name. */
   listRefs(): RefBinding[] {
-    return this.store.listRefs();
+    return this.invalidator.listRefs();
   }
 
   /** Every binding ref `name` has had, oldest first; NOT_FOUND when it was never set. */
   refHistory(name: string): RefBinding[] {
-    const history = this.store.refs.historyOf(checkRefName(name));
-    if (history.length === 0) throw new NotFoundError(`no ref is named ${name}`);
-    return history;
+    return this.invalidator.refHistory(name);
   }
 
   /** When the value at `addr` last changed (ms since the epoch; 0 if never): the mount's mtime. */
@@ -429,12 +254,12 @@ export class Engine {
 
   /** Two-hex-digit shards holding at least one leaf or recipe (the mount's top directory). */
   shards(): string[] {
-    return this.store.shards();
+    return this.store.addresses.shards();
   }
 
   /** Leaves and recipes in shard `hex2`, in address order. */
   inShard(hex2: string): CAddr[] {
-    return /^[0-9a-f]{2}$/.test(hex2) ? this.store.inShard(parseInt(hex2, 16)) : [];
+    return /^[0-9a-f]{2}$/.test(hex2) ? this.store.addresses.inShard(parseInt(hex2, 16)) : [];
   }
 
   /** The stored value behind `addr`, computing a recipe's output (and its inputs') if needed. */
@@ -561,7 +386,7 @@ export class Engine {
 
   private async shutDown(): Promise<void> {
     await this.scrubber.stop();
-    await this.deferred.flush();
+    await this.invalidator.flushDeferred();
     await this.streams.close();
     await this.ranges.idle();
     await this.integrity.settled();
@@ -569,38 +394,5 @@ export class Engine {
     await this.pool.close();
     await this.store.flushed();
     await this.store.close();
-  }
-
-  /** Forgets the cached outputs of `addrs` (a walk's visited addresses) now; durable on resolve. */
-  private async evict(addrs: readonly CAddr[]): Promise<void> {
-    await this.evicting(() => this.store.removeActions(addrs).then(() => ({ visited: addrs })));
-  }
-
-  /**
-   * Runs `remove`, which forgets outputs in the store, so that nothing computed from the old
-   * inputs survives it: while it runs, results of work under way are not stored (executor and
-   * range reader check {@link Executor.canKeep}), chunks already being stored are waited for
-   * (`remove` drops them too), and afterwards what was derived about the visited addresses
-   * (sizes, layouts, failures, mtimes) is reset.
-   */
-  private async evicting<T extends Pick<Cascade, 'visited'>>(remove: () => Promise<T>): Promise<T> {
-    let done: T;
-    this.executor.beginInvalidation();
-    try {
-      await this.ranges.settled();
-      done = await remove();
-    } finally {
-      this.executor.endInvalidation();
-    }
-    this.executor.forgetFailures(done.visited);
-    this.ranges.forget(done.visited);
-    this.streams.forget(done.visited);
-    this.verifier.forget(done.visited);
-    this.changes.touch(done.visited);
-    return done;
-  }
-
-  private isKnown(addr: CAddr): boolean {
-    return this.store.isLeaf(addr) || this.store.getRecipe(addr) !== undefined;
   }
 }

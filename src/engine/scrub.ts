@@ -96,12 +96,12 @@ export class Scrubber {
       if (due > report.durationMs) await sleep(due - report.durationMs, undefined, { signal }).catch(() => {});
     };
     try {
-      for await (const addr of this.keys((after) => this.store.chunkAddrs(after, SLICE), signal)) {
+      for await (const addr of this.keys((after) => this.store.addresses.chunksAfter(after, SLICE), signal)) {
         await this.checkChunk(addr, report);
         await options.afterObject?.(report.objects);
         await pace();
       }
-      for await (const addr of this.keys((after) => this.store.recipeAddrs(after, SLICE), signal)) {
+      for await (const addr of this.keys((after) => this.store.addresses.recipesAfter(after, SLICE), signal)) {
         await this.checkRecipe(addr, report);
         await options.afterObject?.(report.objects);
       }

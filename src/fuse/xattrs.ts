@@ -5,7 +5,8 @@
  * Reading them never computes anything. Directories have none.
  */
 import { recipeToJson } from '../core/recipe-json.js';
-import { describeState, type AddressInfo } from '../engine/engine.js';
+import { describeState } from '../api/describe.js';
+import type { AddressInfo } from '../engine/engine.js';
 import { FsError } from './errno.js';
 import { lookup } from './lookup.js';
 import { valueOp, type FuseHandler } from './op-guard.js';

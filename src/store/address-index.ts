@@ -8,45 +8,60 @@ import type { Database } from 'lmdb';
 import { CAddr } from '../core/caddr.js';
 import type { BinaryDb, Tables } from './tables.js';
 
-/** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
-export function addrsWithPrefix(t: Tables, prefix: string, limit: number): CAddr[] {
-  const start = Buffer.from(prefix.length % 2 ? `${prefix}0` : prefix, 'hex');
-  const found: CAddr[] = [];
-  for (const db of [t.leaves, t.recipes] as const) {
-    for (const key of db.getKeys({ start })) {
-      const hex = key.toString('hex');
-      if (!hex.startsWith(prefix) || found.length >= limit) break;
-      found.push(CAddr.fromBytes(key));
+/** Listing by address over one store's tables; the store exposes it as `store.addresses`. */
+export class AddressIndex {
+  constructor(private readonly t: Tables) {}
+
+  /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
+  withPrefix(prefix: string, limit = 2): CAddr[] {
+    const start = Buffer.from(prefix.length % 2 ? `${prefix}0` : prefix, 'hex');
+    const found: CAddr[] = [];
+    for (const db of [this.t.leaves, this.t.recipes] as const) {
+      for (const key of db.getKeys({ start })) {
+        const hex = key.toString('hex');
+        if (!hex.startsWith(prefix) || found.length >= limit) break;
+        found.push(CAddr.fromBytes(key));
+      }
     }
+    return found;
   }
-  return found;
-}
 
-/** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
-export function occupiedShards(t: Tables): string[] {
-  const found: string[] = [];
-  const hasKey = (db: Database<unknown, Buffer>, start: Buffer, end: Buffer | undefined) => {
-    for (const _ of db.getKeys({ start, end, limit: 1 })) return true;
-    return false;
-  };
-  for (let b = 0; b < 256; b++) {
-    const start = Buffer.from([b]);
-    const end = b < 255 ? Buffer.from([b + 1]) : undefined;
-    if (hasKey(t.leaves, start, end) || hasKey(t.recipes, start, end)) found.push(start.toString('hex'));
+  /** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
+  shards(): string[] {
+    const found: string[] = [];
+    const hasKey = (db: Database<unknown, Buffer>, start: Buffer, end: Buffer | undefined) => {
+      for (const _ of db.getKeys({ start, end, limit: 1 })) return true;
+      return false;
+    };
+    for (let b = 0; b < 256; b++) {
+      const start = Buffer.from([b]);
+      const end = b < 255 ? Buffer.from([b + 1]) : undefined;
+      if (hasKey(this.t.leaves, start, end) || hasKey(this.t.recipes, start, end)) found.push(start.toString('hex'));
+    }
+    return found;
   }
-  return found;
-}
 
-/** Every leaf and recipe whose address starts with byte `shard`, in address order. */
-export function addrsInShard(t: Tables, shard: number): CAddr[] {
-  const start = Buffer.from([shard]);
-  const end = shard < 255 ? Buffer.from([shard + 1]) : undefined;
-  const keys = [...t.leaves.getKeys({ start, end }), ...t.recipes.getKeys({ start, end })];
-  return keys.sort(Buffer.compare).map((k) => CAddr.fromBytes(k));
+  /** Every leaf and recipe whose address starts with byte `shard`, in address order. */
+  inShard(shard: number): CAddr[] {
+    const start = Buffer.from([shard]);
+    const end = shard < 255 ? Buffer.from([shard + 1]) : undefined;
+    const keys = [...this.t.leaves.getKeys({ start, end }), ...this.t.recipes.getKeys({ start, end })];
+    return keys.sort(Buffer.compare).map((k) => CAddr.fromBytes(k));
+  }
+
+  /** Chunk addresses in order from `after` (exclusive), at most `limit`: a scrub's next slice. */
+  chunksAfter(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.t.chunks, after, limit);
+  }
+
+  /** Recipe addresses in order from `after` (exclusive), at most `limit`. */
+  recipesAfter(after: Buffer | undefined, limit: number): Buffer[] {
+    return keysAfter(this.t.recipes, after, limit);
+  }
 }
 
 /** Keys of `db` in order from `after` (exclusive), at most `limit`: the next slice of a walk. */
-export function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {
+function keysAfter(db: BinaryDb, after: Buffer | undefined, limit: number): Buffer[] {
   const keys: Buffer[] = [];
   for (const key of db.getKeys({ start: after, limit: limit + 1 })) {
     if (after && key.equals(after)) continue;

@@ -2,31 +2,31 @@
  * The embedded store: one LMDB environment holding chunks (reference-counted, chunk-refs.ts),
  * value manifests, the set of leaves, recipes with their DAG edges, pins, the action cache
  * with its statistics, refs (refs.ts), and proofs of cached outputs with the audit log
- * (proof-log.ts). Reads are synchronous (LMDB is a memory map); writes
- * are asynchronous, batched by lmdb-js, and a write is reported done only once it is flushed to
- * disk. The same path may be opened from worker threads: lmdb-js shares the one environment
- * across threads of a process.
+ * (proof-log.ts). Reads are synchronous (LMDB is a memory map; chunks come through the read
+ * cache of chunk-cache.ts); writes are asynchronous, batched by lmdb-js, and a write is
+ * reported done only once it is flushed to disk. The same path may be opened from worker
+ * threads: lmdb-js shares the one environment across threads of a process.
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
-import { LRUCache } from 'lru-cache';
 import { CAddr } from '../core/caddr.js';
-import { CorruptChunkError, NotFoundError, StoreError } from '../core/errors.js';
+import { NotFoundError, StoreError } from '../core/errors.js';
 import type { RecipeInput } from '../core/recipe.js';
-import { hash, hashAsync, releaseMappedPages } from '../native/index.js';
 import type { ProofSigner } from '../proof/node-key.js';
-import { addrsInShard, addrsWithPrefix, keysAfter, occupiedShards } from './address-index.js';
+import { AddressIndex } from './address-index.js';
+import { ChunkCache } from './chunk-cache.js';
 import { adjustRefs, Deletions, refChunks, type RefKind } from './chunk-refs.js';
 import { evictTx, flushReadsTx, type Evicted, type EvictionPolicy, type PendingReads } from './eviction.js';
 import { FunctionMarks, type NonDeterminism } from './function-marks.js';
 import { mark, sweepDryRun, sweepTx, type GcReport, type Marked } from './gc.js';
 import { initFormat } from './format.js';
-import { decodeManifest, type Manifest } from './manifest.js';
+import type { Manifest } from './manifest.js';
+import { ManifestCache } from './manifest-cache.js';
 import { Outputs, type ActionEntry } from './outputs.js';
 import { PartialChunks } from './partials.js';
 import { Quarantine, type QuarantineEntry } from './quarantine.js';
-import { RefTables, type RefBinding } from './refs.js';
+import { RefTables } from './refs.js';
 import { Pins } from './pins.js';
 import { ProofLog } from './proof-log.js';
 import { dependentsOf, putRecipeTx, readRecipe } from './recipes.js';
@@ -46,39 +46,6 @@ export interface StoreOptions {
 }
 
 export type { ActionEntry } from './outputs.js';
-
-/**
- * Decoded manifests kept in memory: a range read of a large value would otherwise decode its
- * whole chunk list on every call. Keyed by content address, so a cached one is the right one
- * whenever the value exists; deletions purge it (see {@link Store.purge}).
- */
-const MANIFEST_CACHE_ENTRIES = 4096;
-
-/**
- * Recently read chunks kept for range reads. A reader through the mount asks for 128 KiB at a
- * time and lmdb-js copies a whole value on every get, so without this each 1 MiB chunk would
- * be copied eight times over for one pass. Chunks are content-addressed: a cached chunk is
- * never stale. Evicted chunk buffers are reused rather than left to the garbage collector.
- */
-const READ_CACHE_CHUNKS = 32;
-
-/**
- * LMDB reads through a shared memory map of the data file, so every page read stays counted in
- * the process's resident set, although it is page cache the kernel keeps either way: reading a
- * 2 GiB value would show 2 GiB resident. Writing maps pages in too (LMDB reads the pages it
- * updates through the map): a 1 GiB put left 48 MiB of the file resident. After this many bytes
- * read or written, the process's mapped pages are released (they stay cached and map in again
- * on the next access), which keeps the resident set a measure of what the daemon itself holds.
- */
-const RELEASE_MAPPED_EVERY = 32 * 1024 * 1024;
-/** Bytes this thread moved through the map since it last released mapped pages. */
-let mappedBytes = 0;
-
-/** A chunk's bytes in a reusable, chunk-sized buffer. */
-interface CachedChunk {
-  readonly buffer: Buffer;
-  readonly length: number;
-}
 
 export class Store {
   readonly chunkSize: number;
@@ -103,15 +70,12 @@ export class Store {
   readonly pins: Pins;
   /** Proofs of cached outputs, and the audit log of every output recorded. */
   readonly proofs: ProofLog;
-  private readonly manifests = new LRUCache<string, Manifest>({ max: MANIFEST_CACHE_ENTRIES });
-  private readonly spareBuffers: Buffer[] = [];
-  /** Chunks {@link loadChunks} is checking, by raw address as latin1. */
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly readCache = new LRUCache<string, CachedChunk>({
-    max: READ_CACHE_CHUNKS,
-    dispose: (chunk) => this.spareBuffers.push(chunk.buffer),
-  });
-
+  /** Leaves and recipes by prefix and by shard; chunk and recipe keys a slice at a time. */
+  readonly addresses: AddressIndex;
+  /** Decoded manifests of values read (manifest-cache.ts). */
+  private readonly manifests: ManifestCache;
+  /** The chunk read path: verification, the read cache, mapped-page release (chunk-cache.ts). */
+  private readonly chunks: ChunkCache;
   /** Records and forgets recipes' outputs, guarded by the invalidation mark (outputs.ts). */
   private readonly outputs: Outputs;
 
@@ -119,13 +83,14 @@ export class Store {
     readonly dir: string,
     private readonly env: RootDatabase,
     /** The LMDB data file, as the kernel names it in /proc/self/maps. */
-    private readonly dataFile: string,
+    dataFile: string,
     options: StoreOptions,
   ) {
     this.t = openTables(env);
     this.partials = new PartialChunks(this.t.partials);
     this.pins = new Pins(this.t);
     this.refs = new RefTables(env);
+    this.addresses = new AddressIndex(this.t);
     const quarantined = env.openDB<QuarantineEntry, Buffer>({ name: 'quarantine', keyEncoding: 'binary' });
     this.quarantine = new Quarantine(quarantined, this.t, this.refs);
     this.functionMarks = new FunctionMarks(env.openDB<NonDeterminism, string>({ name: 'nondeterministic' }));
@@ -133,6 +98,8 @@ export class Store {
     this.proofs = new ProofLog(this.t, options.signer);
     this.chunkSize = initFormat(this.t, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.outputs = new Outputs(this.t, this.refs, this.proofs, this.chunkSize);
+    this.manifests = new ManifestCache(this.t.values, this.chunkSize);
+    this.chunks = new ChunkCache(this.t.chunks, this.quarantine, dataFile, this.chunkSize, () => this.verifyReads);
   }
 
   /** Opens (creating if needed) the store in directory `dir`. */
@@ -158,40 +125,33 @@ export class Store {
    * ({@link releaseChunks}). Resolves once committed (not yet flushed).
    */
   refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind): Promise<void> {
-    this.throughMap(bytes.length);
-    const write = this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes));
-    return write.then(() => undefined);
+    this.chunks.throughMap(bytes.length);
+    return this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes)).then(() => undefined);
   }
 
   /** Gives back a writer's references (a write abandoned half-way); durable on resolve. */
-  async releaseChunks(chunks: readonly Buffer[], kind: RefKind): Promise<void> {
-    await this.write((del) => refChunks(this.t, chunks, kind, -1, del));
-    await this.env.flushed;
+  releaseChunks(chunks: readonly Buffer[], kind: RefKind): Promise<void> {
+    return this.writeDurably((del) => refChunks(this.t, chunks, kind, -1, del));
   }
 
-  /**
-   * A copy of the chunk's bytes, verified. Throws if the chunk is missing (a manifest names
-   * it), and a {@link CorruptChunkError} if it is corrupt or was quarantined.
-   */
+  /** A verified copy of a chunk's bytes (see {@link ChunkCache.get}). */
   getChunk(addr: Buffer): Buffer {
-    const bytes = this.t.chunks.getBinary(addr);
-    if (bytes === undefined) throw this.missingChunk(addr);
-    this.throughMap(bytes.length);
-    this.checkChunk(addr, bytes);
-    return bytes;
+    return this.chunks.get(addr);
   }
 
-  /**
-   * Calls `use` with a stored chunk's bytes, verified like {@link getChunk}, without copying
-   * them out: the view is lmdb-js's reusable buffer, valid only during the call.
-   */
+  /** Calls `use` with a chunk's verified bytes, valid only during the call (see {@link ChunkCache.use}). */
   useChunk<T>(addr: Buffer, use: (bytes: Uint8Array) => T): T {
-    const view = this.t.chunks.getBinaryFast(addr);
-    if (view === undefined) throw this.missingChunk(addr);
-    const bytes = view.subarray(0, view.length); // the reusable buffer is longer than the chunk
-    this.throughMap(bytes.length);
-    this.checkChunk(addr, bytes);
-    return use(bytes);
+    return this.chunks.use(addr, use);
+  }
+
+  /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
+  copyFromChunk(addr: Buffer, target: Uint8Array, at: number, from: number, to: number): void {
+    this.chunks.copy(addr, target, at, from, to);
+  }
+
+  /** Brings chunks into the read cache, verified off the JS thread (see {@link ChunkCache.load}). */
+  loadChunks(addrs: readonly Buffer[]): Promise<void> {
+    return this.chunks.load(addrs);
   }
 
   /** The bytes of a live chunk, unverified (for checks made off the main thread: scrubbing, repair). */
@@ -204,34 +164,13 @@ export class Store {
     return this.t.recipes.getBinary(addr);
   }
 
-  /** Chunk addresses in order from `after` (exclusive), at most `limit`: a scrub's next slice. */
-  chunkAddrs(after: Buffer | undefined, limit: number): Buffer[] {
-    return keysAfter(this.t.chunks, after, limit);
-  }
-
-  /** Recipe addresses in order from `after` (exclusive), at most `limit`. */
-  recipeAddrs(after: Buffer | undefined, limit: number): Buffer[] {
-    return keysAfter(this.t.recipes, after, limit);
-  }
-
-  private checkChunk(addr: Buffer, bytes: Uint8Array): void {
-    // One thread: in a pool worker the other cores are busy with the other workers.
-    if (this.verifyReads && !hash(bytes, { parallel: false }).equals(addr)) throw new CorruptChunkError(addr.toString('hex'));
-  }
-
-  private missingChunk(addr: Buffer): Error {
-    const hex = addr.toString('hex');
-    if (this.quarantine.has('chunk', addr)) return new CorruptChunkError(hex, `chunk ${hex} is quarantined as corrupt`);
-    return new StoreError(`chunk ${hex} is missing`);
-  }
-
   /**
    * Moves a chunk whose bytes do not hash to its address into quarantine; durable on resolve.
    * True if it moved it (false: already gone, or intact after all).
    */
   async quarantineChunk(addr: Buffer): Promise<boolean> {
     const moved = await this.writeDurably(() => this.quarantine.moveChunkTx(addr));
-    this.readCache.delete(addr.toString('latin1'));
+    this.chunks.forget([addr]);
     return moved;
   }
 
@@ -243,75 +182,9 @@ export class Store {
     return this.writeDurably((del) => this.quarantine.moveRecipeTx(addr, del, this.chunkSize));
   }
 
-  /** Copies bytes [from, to) of a chunk into `target` at `at`, through the read cache. */
-  copyFromChunk(addr: Buffer, target: Uint8Array, at: number, from: number, to: number): void {
-    const key = addr.toString('latin1');
-    let chunk = this.readCache.get(key);
-    if (!chunk) {
-      chunk = this.copyOut(addr);
-      this.checkChunk(addr, chunk.buffer.subarray(0, chunk.length));
-      this.readCache.set(key, chunk);
-    }
-    target.set(chunk.buffer.subarray(from, Math.min(to, chunk.length)), at);
-  }
-
-  /**
-   * Brings chunks into the read cache, checking each against its address on the libuv pool
-   * rather than on the JS thread (where the mount serves every request); then
-   * {@link copyFromChunk} finds them there. A {@link CorruptChunkError} if one is corrupt.
-   */
-  async loadChunks(addrs: readonly Buffer[]): Promise<void> {
-    await Promise.all(addrs.map((addr) => this.loadChunk(addr)));
-  }
-
-  private loadChunk(addr: Buffer): Promise<void> | undefined {
-    const key = addr.toString('latin1');
-    if (this.readCache.has(key)) return undefined;
-    let loading = this.loading.get(key);
-    if (!loading) {
-      const chunk = this.copyOut(addr);
-      loading = (this.verifyReads ? hashAsync(chunk.buffer.subarray(0, chunk.length), { parallel: false }) : Promise.resolve(addr))
-        .then((digest) => {
-          if (!digest.equals(addr)) {
-            this.spareBuffers.push(chunk.buffer);
-            throw new CorruptChunkError(addr.toString('hex'));
-          }
-          this.readCache.set(key, chunk);
-        })
-        .finally(() => this.loading.delete(key));
-      this.loading.set(key, loading);
-    }
-    return loading;
-  }
-
-  /** A copy of a stored chunk in a reusable buffer, unchecked. */
-  private copyOut(addr: Buffer): CachedChunk {
-    // lmdb-js's reusable buffer is only valid until the next read: copy it into our own.
-    const view = this.t.chunks.getBinaryFast(addr);
-    if (view === undefined) throw this.missingChunk(addr);
-    const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
-    // Not view.copy: the reusable buffer's true typed-array length is its whole allocation.
-    buffer.set(view.subarray(0, view.length));
-    this.throughMap(view.length);
-    return { buffer, length: view.length };
-  }
-
-  /** Counts bytes read or written through the map, releasing mapped pages now and then (see above). */
-  private throughMap(bytes: number): void {
-    mappedBytes += bytes;
-    if (mappedBytes < RELEASE_MAPPED_EVERY) return;
-    mappedBytes = 0;
-    releaseMappedPages(this.dataFile);
-  }
-
+  /** The manifest of the value at `addr` (a leaf or a cached output), or undefined. */
   getManifest(addr: CAddr): Manifest | undefined {
-    const cached = this.manifests.get(addr.hex);
-    if (cached) return cached;
-    const raw = this.t.values.getBinaryFast(addr.bytes);
-    if (raw === undefined) return undefined;
-    const manifest = decodeManifest(raw, this.chunkSize);
-    this.manifests.set(addr.hex, manifest);
-    return manifest;
+    return this.manifests.get(addr);
   }
 
   /**
@@ -383,38 +256,17 @@ export class Store {
    * slip in between, and if it throws (a refused binding) nothing is written at all. Durable
    * on resolve: after a crash either both happened or neither did.
    */
-  async bindRef<T extends { readonly evict: readonly CAddr[] }>(
-    name: string,
-    addr: CAddr,
-    time: number,
-    cascade: () => T,
-  ): Promise<T> {
-    let result!: T;
-    await this.write((del) => {
+  bindRef<T extends { readonly evict: readonly CAddr[] }>(name: string, addr: CAddr, time: number, cascade: () => T): Promise<T> {
+    return this.writeDurably((del) => {
       // The bound address must still exist (garbage collection may have swept it meanwhile).
       if (!this.t.leaves.doesExist(addr.bytes) && !this.t.recipes.doesExist(addr.bytes)) {
         throw NotFoundError.address(addr, `cannot bind ref ${name}`);
       }
-      result = cascade();
+      const result = cascade();
       this.refs.bind(name, addr, time);
       this.outputs.removeActionsTx(result.evict, del);
+      return result;
     });
-    await this.env.flushed;
-    return result;
-  }
-
-  /**
-   * Garbage-collection roots held by refs: every address a ref is bound to now. Addresses a ref
-   * was bound to before (its history) are not roots: history records what was bound and when,
-   * it does not keep old values alive, so `ref set` back to a collected value fails as NOT_FOUND.
-   */
-  refRoots(): CAddr[] {
-    return this.refs.boundAddresses();
-  }
-
-  /** The current binding of every ref, by name. */
-  listRefs(): RefBinding[] {
-    return this.refs.list();
   }
 
   // --- action cache ------------------------------------------------------------------------
@@ -501,8 +353,8 @@ export class Store {
     await this.env.transaction(() => body(del));
     if (del.values.length + del.chunkAddrs.length > 0) {
       this.refresh();
-      for (const v of del.values) this.manifests.delete(v.toString('hex'));
-      for (const c of del.chunkAddrs) this.readCache.delete(c.toString('latin1'));
+      this.manifests.forget(del.values);
+      this.chunks.forget(del.chunkAddrs);
     }
     return del;
   }
@@ -513,23 +365,6 @@ export class Store {
     await this.write((del) => void (result = body(del)));
     await this.env.flushed;
     return result;
-  }
-
-  // --- lookup ------------------------------------------------------------------------------
-
-  /** Known leaves and recipes whose hex starts with `prefix` (at most `limit`). */
-  findByPrefix(prefix: string, limit = 2): CAddr[] {
-    return addrsWithPrefix(this.t, prefix, limit);
-  }
-
-  /** First bytes (as two hex digits) under which at least one leaf or recipe exists. */
-  shards(): string[] {
-    return occupiedShards(this.t);
-  }
-
-  /** Every leaf and recipe whose address starts with byte `shard`, in address order. */
-  inShard(shard: number): CAddr[] {
-    return addrsInShard(this.t, shard);
   }
 
   /** Counts of what the store holds (cheap: LMDB keeps entry counts). */

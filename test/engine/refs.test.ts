@@ -157,5 +157,5 @@ t.test('GC roots: the addresses refs are bound to now', async (t) => {
   await engine.close();
   const store = Store.open(home.dir);
   t.teardown(() => store.close());
-  t.same(store.refRoots().map((r) => r.hex).sort(), [a!.hex, c!.hex].sort(), 'bound now, each once; history is not a root');
+  t.same(store.refs.boundAddresses().map((r) => r.hex).sort(), [a!.hex, c!.hex].sort(), 'bound now, each once; history is not a root');
 });

@@ -39,25 +39,25 @@ t.test('shards and their contents cover leaves and recipes, the last shard too',
   const recipes = await recipesIn(store, [[0x00, 1], [0xff, 2], [0xff, 3], [leaves[0]!.bytes[0]!, 4]]);
   const all = [...leaves, ...recipes];
   const expected = [...new Set(all.map((a) => a.hex.slice(0, 2)))].sort();
-  t.same(store.shards(), expected, 'every occupied first byte, in order');
+  t.same(store.addresses.shards(), expected, 'every occupied first byte, in order');
   for (const shard of expected) {
     const inIt = all.filter((a) => a.hex.startsWith(shard)).map((a) => a.hex).sort();
-    t.same(store.inShard(parseInt(shard, 16)).map((a) => a.hex), inIt, `shard ${shard}: both kinds, in address order`);
+    t.same(store.addresses.inShard(parseInt(shard, 16)).map((a) => a.hex), inIt, `shard ${shard}: both kinds, in address order`);
   }
   const empty = [...Array(256).keys()].find((b) => !expected.includes(b.toString(16).padStart(2, '0')))!;
-  t.same(store.inShard(empty), [], 'an empty shard lists nothing');
+  t.same(store.addresses.inShard(empty), [], 'an empty shard lists nothing');
 });
 
 t.test('a prefix finds leaves and recipes, an odd-length one too, up to the limit', async (t) => {
   const store = await createStore(t, { chunkSize: CS });
   const [r1, r2] = await recipesIn(store, [[0xab, 5], [0xab, 6]]);
   const l = await leaf(store, Buffer.from('leaf'));
-  t.same(store.findByPrefix(l.hex.slice(0, 7)).map((a) => a.hex), [l.hex], 'odd length: a leaf');
-  t.same(store.findByPrefix(r1!.hex.slice(0, 9)).map((a) => a.hex), [r1!.hex], 'odd length: a recipe');
-  t.equal(store.findByPrefix('ab').length, 2, 'two by default');
-  t.same(store.findByPrefix('ab', 10).map((a) => a.hex).sort(), [r1!.hex, r2!.hex].sort());
-  t.equal(store.findByPrefix('ab', 1).length, 1, 'no more than the limit');
-  t.same(store.findByPrefix(r1!.hex), [r1], 'a whole address finds itself');
+  t.same(store.addresses.withPrefix(l.hex.slice(0, 7)).map((a) => a.hex), [l.hex], 'odd length: a leaf');
+  t.same(store.addresses.withPrefix(r1!.hex.slice(0, 9)).map((a) => a.hex), [r1!.hex], 'odd length: a recipe');
+  t.equal(store.addresses.withPrefix('ab').length, 2, 'two by default');
+  t.same(store.addresses.withPrefix('ab', 10).map((a) => a.hex).sort(), [r1!.hex, r2!.hex].sort());
+  t.equal(store.addresses.withPrefix('ab', 1).length, 1, 'no more than the limit');
+  t.same(store.addresses.withPrefix(r1!.hex), [r1], 'a whole address finds itself');
 });
 
 t.test('walking chunks and recipes by slices visits each once, in order, past a deleted key', async (t) => {
@@ -72,12 +72,12 @@ t.test('walking chunks and recipes by slices visits each once, in order, past a 
     }
     return seen;
   };
-  const chunks = walk((after, limit) => store.chunkAddrs(after, limit));
+  const chunks = walk((after, limit) => store.addresses.chunksAfter(after, limit));
   t.equal(chunks.length, 5);
   t.same(chunks, [...chunks].sort(), 'chunks in address order');
-  t.same(walk((after, limit) => store.recipeAddrs(after, limit)), recipes.map((r) => r.hex), 'recipes in order');
+  t.same(walk((after, limit) => store.addresses.recipesAfter(after, limit)), recipes.map((r) => r.hex), 'recipes in order');
 
   const third = recipes[2]!;
   await store.quarantineRecipe(third.bytes); // its bytes are not its DCF: it moves out of the table
-  t.same(store.recipeAddrs(third.bytes, 10).map((k) => k.toString('hex')), recipes.slice(3).map((r) => r.hex), 'resumes after a key gone');
+  t.same(store.addresses.recipesAfter(third.bytes, 10).map((k) => k.toString('hex')), recipes.slice(3).map((r) => r.hex), 'resumes after a key gone');
 });

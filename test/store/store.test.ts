@@ -101,9 +101,9 @@ t.test('prefix lookup finds leaves and recipes', async (t) => {
   const { addr } = await writeValue(store, Buffer.from('hello'), true);
   const recipe = CAddr.fromBytes(hash(Buffer.from('r')));
   await store.putRecipe(recipe, Buffer.from('x'), []);
-  t.same(store.findByPrefix(addr.hex.slice(0, 9)).map((a) => a.hex), [addr.hex]);
-  t.same(store.findByPrefix(recipe.hex.slice(0, 8)).map((a) => a.hex), [recipe.hex]);
-  t.same(store.findByPrefix('00000000'), []);
+  t.same(store.addresses.withPrefix(addr.hex.slice(0, 9)).map((a) => a.hex), [addr.hex]);
+  t.same(store.addresses.withPrefix(recipe.hex.slice(0, 8)).map((a) => a.hex), [recipe.hex]);
+  t.same(store.addresses.withPrefix('00000000'), []);
 });
 
 t.test('a bad chunk size for a new store is a clear error', async (t) => {
