@@ -10,7 +10,7 @@
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
-import { CorruptChunkError, DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
+import { CorruptChunkError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId, type FunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
@@ -22,13 +22,8 @@ import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { StreamRuns } from './streams.js';
+import { functionFailed, type Materialized } from './outcome.js';
 import type { ComputeResult } from './task.js';
-
-export interface Materialized {
-  /** Content address of the value. */
-  readonly content: CAddr;
-  readonly size: number;
-}
 
 export interface ExecutorPolicy {
   /**
@@ -205,7 +200,7 @@ export class Executor {
           };
           const started = performance.now(); // the run itself, not the inputs' materialization
           const result = await this.pool.run(task).catch((err: unknown) => {
-            throw err instanceof CorruptChunkError ? err : failure(addr, recipe, err);
+            throw err instanceof CorruptChunkError ? err : functionFailed(addr, recipe, err);
           });
           return { ...result, seconds: (performance.now() - started) / 1000 };
         });
@@ -252,12 +247,4 @@ export class Executor {
       throw err;
     }
   }
-}
-
-/** The typed error for a function that threw while computing recipe `addr`. */
-export function failure(addr: CAddr, recipe: Recipe, err: unknown): DerivaError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new FunctionFailedError(`recipe ${addr.hex} (${formatFunctionId(recipe.fn)}) failed: ${message}`, {
-    cause: err,
-  });
 }

@@ -37,7 +37,8 @@ import type { Manifest } from '../store/manifest.js';
 import type { Store } from '../store/store.js';
 import { hashAsync } from '../native/index.js';
 import { readIntoLoaded } from '../store/value-reader.js';
-import { failure, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
+import { functionFailed } from './outcome.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
@@ -395,7 +396,7 @@ export class RangeReader {
     try {
       return { result: await task(), ms: performance.now() - started };
     } catch (err) {
-      const wrapped = failure(addr, recipe, err);
+      const wrapped = functionFailed(addr, recipe, err);
       this.executor.recordFailure(addr, wrapped);
       throw wrapped;
     }

@@ -21,7 +21,7 @@ import { AbortedError } from '../core/errors.js';
 import type { Recipe } from '../core/recipe.js';
 import { plainParams } from '../core/recipe.js';
 import type { Store } from '../store/store.js';
-import { failure, type Materialized } from './executor.js';
+import { functionFailed, type Materialized } from './outcome.js';
 import type { ComputePool } from './pool.js';
 import type { StreamInput, StreamOutput } from './task.js';
 
@@ -118,7 +118,7 @@ export class StreamRun {
         return this.record();
       })
       .catch((err: unknown) => {
-        this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
+        this.fail(this.abandoned ? (err as Error) : functionFailed(addr, recipe, err));
         // Give back the chunk references taken, without holding up the failure itself.
         this.released = Promise.allSettled(this.stores)
           .then(() => ctx.store.releaseChunks(this.held.splice(0), 'cache'))

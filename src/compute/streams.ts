@@ -9,7 +9,7 @@ import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
-import type { Materialized } from './executor.js';
+import type { Materialized } from './outcome.js';
 import type { StreamingFunction } from './function.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';

@@ -13,7 +13,8 @@ import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../c
 import { checkRefName } from '../core/ref-name.js';
 import { allFunctions } from '../compute/builtins/index.js';
 import type { ExecMode } from '../compute/exec-mode.js';
-import { Executor, type ExecutorPolicy, type Materialized } from '../compute/executor.js';
+import { Executor, type ExecutorPolicy } from '../compute/executor.js';
+import type { Materialized } from '../compute/outcome.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { boundInput } from '../compute/inputs.js';
