@@ -11,26 +11,23 @@
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { CorruptChunkError, NotFoundError } from '../core/errors.js';
-import { formatFunctionId, type FunctionId } from '../core/function-id.js';
+import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { ExecMode } from './exec-mode.js';
+import type { FailureLog } from './failure-log.js';
+import type { StreamingFunction } from './function.js';
 import { boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
+import type { InvalidationGate } from './invalidation-gate.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
-import type { StreamRuns } from './streams.js';
 import { functionFailed, type Materialized } from './outcome.js';
 import type { ComputeResult } from './task.js';
 
 export interface ExecutorPolicy {
-  /**
-   * Throws (a typed error) when running function `fn` is not allowed here, e.g. by the float
-   * policy; called before any computation, however it was asked for.
-   */
-  readonly admit?: (fn: FunctionId) => void;
   /** See exec-mode.ts (default `parallel`). */
   readonly mode?: ExecMode;
   /**
@@ -40,59 +37,56 @@ export interface ExecutorPolicy {
   readonly beforeInput?: (input: CAddr) => Promise<void>;
 }
 
+/**
+ * Where streaming functions run, shared with readers of their output in progress (StreamRuns):
+ * declared here, by its consumer, so that the executor does not depend on the stream runs.
+ */
+export interface StreamingMaterializer {
+  /** The whole output of `addr`, computed to the end (sharing a run in progress). */
+  drain(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized>;
+  /** A second, independent run of `addr`, drained to the end (verification mode). */
+  rerun(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized>;
+}
+
 export class Executor {
   private readonly inFlight = new Map<string, Promise<Materialized>>();
-  /** Why the last computation of an address failed, until it succeeds or is invalidated. */
-  private readonly failures = new Map<string, string>();
   private computations = 0;
-  private epoch = 0;
-  /** Invalidations in progress. */
-  private running = 0;
 
   constructor(
     private readonly store: Store,
     private readonly pool: ComputePool,
     private readonly registry: FunctionRegistry,
-    /** Streaming functions run here, shared with readers of their output in progress. */
-    private readonly streams: StreamRuns,
+    private readonly streaming: StreamingMaterializer,
     private readonly observer: EngineObserver,
     private readonly leases: Leases,
     /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
     private readonly onRead: (addr: CAddr, fraction: number) => void,
     private readonly integrity: Integrity,
+    private readonly gate: InvalidationGate,
+    private readonly failures: FailureLog,
     private readonly policy: ExecutorPolicy = {},
-  ) {}
+  ) {
+    // A computation started before an invalidation began or ended may have read the old inputs.
+    gate.onMove(() => this.inFlight.clear());
+  }
 
   /** Number of whole-output function runs started since this executor was created. */
   get computed(): number {
     return this.computations;
   }
 
-  /** A mark to take before computing something, for {@link canKeep} to check afterwards. */
-  get invalidations(): number {
-    return this.epoch;
-  }
-
-  /**
-   * True when a result computed since mark `epoch` may be stored: no invalidation began since
-   * and none is running. Otherwise its inputs may be the ones just replaced (a rebound ref), so
-   * it is served to its callers but not kept.
-   */
-  canKeep(epoch: number): boolean {
-    return epoch === this.epoch && this.running === 0;
-  }
-
-  /** An invalidation starts: from now, callers do not join computations already under way. */
+  /** An invalidation starts (see invalidation-gate.ts): kept for the engine's call site. */
   beginInvalidation(): void {
-    this.epoch++;
-    this.running++;
-    this.inFlight.clear();
+    this.gate.begin();
   }
 
   endInvalidation(): void {
-    this.epoch++;
-    this.running--;
-    this.inFlight.clear(); // started during the invalidation: may have read the old inputs
+    this.gate.end();
+  }
+
+  /** Forgets recorded failures (see {@link FailureLog.forget}): kept for the engine's call site. */
+  forgetFailures(addrs: readonly CAddr[]): void {
+    this.failures.forget(addrs);
   }
 
   /** The stored value behind `addr`: a leaf as is, a recipe's output computed if needed. */
@@ -106,11 +100,11 @@ export class Executor {
     if (!flight) {
       flight = this.compute(addr).then(
         (done) => {
-          this.failures.delete(addr.hex);
+          this.failures.forget([addr]);
           return done;
         },
         (err: unknown) => {
-          this.recordFailure(addr, err);
+          this.failures.record(addr, err);
           throw err;
         },
       );
@@ -119,34 +113,6 @@ export class Executor {
       this.inFlight.set(addr.hex, flight);
     }
     return flight;
-  }
-
-  /**
-   * Throws when running `fn` for recipe `addr` is not allowed (see `admit`), recording why for
-   * `stat`; for computations that start elsewhere (range reads of chunkwise and streaming output).
-   */
-  admitFor(addr: CAddr, fn: FunctionId): void {
-    try {
-      this.policy.admit?.(fn);
-    } catch (err) {
-      this.recordFailure(addr, err);
-      throw err;
-    }
-  }
-
-  /** The message of the last failed computation of `addr`, if it has not since succeeded. */
-  lastFailure(addr: CAddr): string | undefined {
-    return this.failures.get(addr.hex);
-  }
-
-  /** Remembers why computing (part of) `addr` failed, for `info` to report. */
-  recordFailure(addr: CAddr, err: unknown): void {
-    this.failures.set(addr.hex, err instanceof Error ? err.message : String(err));
-  }
-
-  /** Forgets recorded failures (so state reads fresh after an invalidation). */
-  forgetFailures(addrs: readonly CAddr[]): void {
-    for (const addr of addrs) this.failures.delete(addr.hex);
   }
 
   /** The recorded output of recipe `addr`, if it is still stored. */
@@ -160,12 +126,11 @@ export class Executor {
     const dcf = this.store.getRecipe(addr);
     if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
-    this.policy.admit?.(recipe.fn);
+    this.failures.admitFor(addr, recipe.fn);
     const fn = this.registry.get(recipe.fn);
-    if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    // The worker records the output and its action in one transaction, unless an invalidation
-    // committed since the inputs were bound (Store.putOutput): then the value stays for this
-    // caller, named by no action, until garbage collection. One that commits later forgets it.
+    if (fn.kind === 'streaming') return this.streaming.drain(addr, recipe, fn);
+    // The worker records the output and its action, unless the ticket's mark moved: then the
+    // value stays for this caller, named by no action (see invalidation-gate.ts).
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
     this.store.refresh(); // see the output and action entry the worker committed
@@ -180,7 +145,7 @@ export class Executor {
    */
   private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult & { seconds: number }> {
     for (let attempt = 0; ; attempt++) {
-      const mark = this.store.invalidationMark(); // again after a repair, which moves it
+      const { mark } = this.gate.ticket(); // again after a repair, which moves it
       const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
       // The inputs' outputs are read by the worker: none may be evicted until it is done.
       const release = this.leases.hold([addr, ...bound]);
@@ -222,7 +187,7 @@ export class Executor {
    */
   async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
     const fn = this.registry.get(recipe.fn);
-    if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
+    if (fn.kind === 'streaming') return this.streaming.rerun(addr, recipe, fn);
     const result = await this.run(addr, recipe);
     this.store.refresh();
     return { content: CAddr.fromHex(result.content), size: result.size };

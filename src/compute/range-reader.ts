@@ -39,9 +39,11 @@ import { hashAsync } from '../native/index.js';
 import { readIntoLoaded } from '../store/value-reader.js';
 import type { Executor } from './executor.js';
 import { functionFailed } from './outcome.js';
+import type { FailureLog } from './failure-log.js';
 import type { ComputeFunction, Segment, StructuralFunction } from './function.js';
 import { boundInput, boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
+import type { InvalidationGate } from './invalidation-gate.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
@@ -107,6 +109,8 @@ export class RangeReader {
     /** Called once a computed chunk is stored (the cache grew after its read returned). */
     private readonly onStored: () => Promise<void>,
     private readonly integrity: Integrity,
+    private readonly gate: InvalidationGate,
+    private readonly failures: FailureLog,
   ) {}
 
   /** Forgets what is cached about addresses garbage collection deleted. */
@@ -159,9 +163,9 @@ export class RangeReader {
     const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'chunkwise') return this.size(this.input(recipe, 0));
     if (fn.kind === 'structural') {
-      const epoch = this.executor.invalidations;
+      const ticket = this.gate.ticket();
       const inputs = await Promise.all(boundInputs(this.store, recipe).map((i) => this.size(i)));
-      return this.layout(addr, recipe, fn, inputs, this.executor.canKeep(epoch)).size;
+      return this.layout(addr, recipe, fn, inputs, this.gate.mayCache(ticket)).size;
     }
     return (await this.executor.resolve(addr)).size;
   }
@@ -200,7 +204,7 @@ export class RangeReader {
     const { recipe, fn } = this.decode(addr);
     if (fn.kind === 'streaming') {
       this.observer.onCacheLookup('output', false); // served by the run computing it
-      this.executor.admitFor(addr, recipe.fn);
+      this.failures.admitFor(addr, recipe.fn);
       return this.streams.readInto(addr, recipe, fn, Math.max(0, offset), target);
     }
     if (fn.kind === 'whole') return readIntoLoaded(this.store, this.manifest((await this.executor.resolve(addr)).content), offset, target);
@@ -338,9 +342,8 @@ export class RangeReader {
   }
 
   private async computeChunk(addr: CAddr, recipe: Recipe, index: number): Promise<ChunkSource> {
-    this.executor.admitFor(addr, recipe.fn);
-    const epoch = this.executor.invalidations;
-    const mark = this.store.invalidationMark();
+    this.failures.admitFor(addr, recipe.fn);
+    const ticket = this.gate.ticket();
     const total = await this.size(addr);
     const { bytes, cost } = await this.mapChunk(addr, recipe, index, total);
     const fn = formatFunctionId(recipe.fn);
@@ -348,11 +351,11 @@ export class RangeReader {
     this.counters.chunksComputed++;
     this.counters.bytesComputed += bytes.length; // a chunkwise output is as long as its input
     // Its input may be stale (an invalidation ran meanwhile): serve it, do not keep it.
-    if (!this.executor.canKeep(epoch)) return { bytes, stored: Promise.resolve() };
+    if (!this.gate.mayCache(ticket)) return { bytes, stored: Promise.resolve() };
     // Leased until stored (and promoted): eviction must not drop partial entries meanwhile.
     const release = this.leases.hold([addr]);
     const stored = this.leases
-      .writing(() => this.storeChunk(addr, index, bytes, total, cost, mark))
+      .writing(() => this.storeChunk(addr, index, bytes, total, cost, ticket.mark))
       .finally(release)
       .then(() => this.onStored());
     this.pendingStores.add(stored);
@@ -397,7 +400,7 @@ export class RangeReader {
       return { result: await task(), ms: performance.now() - started };
     } catch (err) {
       const wrapped = functionFailed(addr, recipe, err);
-      this.executor.recordFailure(addr, wrapped);
+      this.failures.record(addr, wrapped);
       throw wrapped;
     }
   }
@@ -411,7 +414,7 @@ export class RangeReader {
     try {
       await this.store.putPartialChunk(addr, index, await hashAsync(bytes), bytes, cost, mark);
     } catch (err) {
-      this.executor.recordFailure(addr, err);
+      this.failures.record(addr, err);
       throw err;
     } finally {
       const left = this.storing.get(addr.hex)! - 1;
@@ -433,8 +436,8 @@ export class RangeReader {
         if (found.some((c) => c === undefined)) return; // invalidated since: nothing to promote
         const chunks = found.map((c) => c!.toString('hex'));
         await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, mark, chunks, size });
-        // Recorded as value and action in one transaction, unless an invalidation committed
-        // since `mark` (then nothing is recorded: Store.promotePartials).
+        // Recorded as value and action in one transaction, unless the mark moved (then nothing
+        // is recorded: see invalidation-gate.ts).
         this.store.refresh(); // see the value and action entry the worker committed
         const fn = formatFunctionId(this.decode(addr).recipe.fn);
         this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'promotion', seconds: (performance.now() - started) / 1000, bytes: size });
@@ -447,10 +450,10 @@ export class RangeReader {
   private async readStructural(
     addr: CAddr, recipe: Recipe, fn: StructuralFunction, start: number, end: number, target: Uint8Array,
   ): Promise<void> {
-    const epoch = this.executor.invalidations;
+    const ticket = this.gate.ticket();
     const inputs = boundInputs(this.store, recipe);
     const sizes = await Promise.all(inputs.map((i) => this.size(i)));
-    const { segments, starts } = this.layout(addr, recipe, fn, sizes, this.executor.canKeep(epoch));
+    const { segments, starts } = this.layout(addr, recipe, fn, sizes, this.gate.mayCache(ticket));
     const reads: Promise<unknown>[] = [];
     for (let s = firstSegment(starts, start); s < segments.length && starts[s]! < end; s++) {
       const seg = segments[s]!;

@@ -17,8 +17,9 @@ import { Executor, type ExecutorPolicy } from '../compute/executor.js';
 import type { Materialized } from '../compute/outcome.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
-import { boundInput } from '../compute/inputs.js';
+import { FailureLog } from '../compute/failure-log.js';
 import { Integrity, type IntegrityLogger } from '../compute/integrity.js';
+import { InvalidationGate } from '../compute/invalidation-gate.js';
 import { Leases } from '../compute/leases.js';
 import { ComputePool } from '../compute/pool.js';
 import { RangeReader } from '../compute/range-reader.js';
@@ -172,6 +173,7 @@ export class Engine {
   readonly registry = new FunctionRegistry(allFunctions());
   private readonly integrity: Integrity;
   private readonly executor: Executor;
+  private readonly failures: FailureLog;
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
   private readonly changes = new ChangeClock();
@@ -200,41 +202,35 @@ export class Engine {
     const log = options.logger ?? silentLog;
     this.integrity = new Integrity(store, log, observer);
     store.onCorruptRecipe = (addr) => this.integrity.recipeCorrupt(addr);
+    const gate = new InvalidationGate(store);
+    this.failures = new FailureLog((fn) => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute'));
     this.streams = new StreamRuns({
       store,
       pool,
       observer,
       leases: this.leases,
       idleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
-      readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target),
-      sizeBound: (addr) => this.ranges.sizeBound(addr),
-      onOutcome: (addr, err) => {
-        if (err !== undefined) return this.executor.recordFailure(addr, err);
-        this.executor.forgetFailures([addr]);
-        void this.cache.enforce().catch(() => {}); // its output is recorded: the cache grew
-      },
-      inputOf: (recipe) => boundInput(store, recipe.inputs[0]!),
-      invalidations: () => this.executor.invalidations,
-      canKeep: (mark) => this.executor.canKeep(mark),
+      reader: { readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target), sizeBound: (addr) => this.ranges.sizeBound(addr) },
+      gate,
+      failures: this.failures,
+      onRecorded: () => void this.cache.enforce().catch(() => {}),
     });
-    const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, {
-      admit,
+    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, gate, this.failures, {
       mode: options.execMode,
       beforeInput: options.beforeInput,
     });
     const enforce = () => this.cache.enforce();
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity);
+    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity, gate, this.failures);
     this.collector = new Collector(store, this.leases, (addrs) => {
       this.ranges.forgetDeleted(addrs.map((a) => a.hex));
-      this.executor.forgetFailures(addrs);
+      this.failures.forget(addrs);
     });
     this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError, options.clock);
     this.cascadeSource = {
       dependents: (a) => this.store.dependents(a),
       isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
     };
-    this.verifier = new Verifier(store, this.registry, this.executor);
+    this.verifier = new Verifier(store, this.registry, this.executor, this.failures);
     this.scrubber = new Scrubber(store, this.integrity, log);
     if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
@@ -336,7 +332,7 @@ export class Engine {
     const base = { addr, kind: 'recipe', recipe, size: this.ranges.knownSize(addr) } as const;
     const produced = this.streams.progress(addr);
     if (produced !== undefined) return { ...base, state: 'computing', produced };
-    const error = this.executor.lastFailure(addr);
+    const error = this.failures.last(addr);
     if (error !== undefined) return { ...base, state: 'failed', error };
     const partial = this.ranges.partial(addr);
     return partial ? { ...base, state: 'partial', partial } : { ...base, state: 'not-materialized' };
