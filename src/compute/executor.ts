@@ -133,7 +133,6 @@ export class Executor {
     // value stays for this caller, named by no action (see invalidation-gate.ts).
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
-    this.store.refresh(); // see the output and action entry the worker committed
     this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds: result.seconds, bytes: result.size });
     return { content, size: result.size };
   }
@@ -189,7 +188,6 @@ export class Executor {
     const fn = this.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.streaming.rerun(addr, recipe, fn);
     const result = await this.run(addr, recipe);
-    this.store.refresh();
     return { content: CAddr.fromHex(result.content), size: result.size };
   }
 

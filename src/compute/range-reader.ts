@@ -438,7 +438,6 @@ export class RangeReader {
         await this.pool.assemble({ storeDir: this.store.dir, verifyReads: this.store.verifyReads, recipe: addr.hex, mark, chunks, size });
         // Recorded as value and action in one transaction, unless the mark moved (then nothing
         // is recorded: see invalidation-gate.ts).
-        this.store.refresh(); // see the value and action entry the worker committed
         const fn = formatFunctionId(this.decode(addr).recipe.fn);
         this.observer.onMaterialized({ addr: addr.hex, fn, kind: 'promotion', seconds: (performance.now() - started) / 1000, bytes: size });
       })().finally(() => this.promotions.delete(addr.hex));

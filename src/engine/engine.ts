@@ -238,7 +238,7 @@ export class Engine {
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads, signer: options.nodeKey });
     const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
-    const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey });
+    const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey, onCommitted: () => store.refresh() });
     return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
       options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
   }
