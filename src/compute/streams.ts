@@ -37,7 +37,6 @@ export interface StreamRunsContext {
   /** Told of each output a run records. */
   readonly observer: EngineObserver;
   readonly idleMs: number;
-  readonly reader: ValueReader;
   /** A run takes a ticket when it starts; its output is cached only if the gate allows. */
   readonly gate: InvalidationGate;
   /** Told how each run ended, for the failed state that `stat` reports. */
@@ -51,8 +50,18 @@ export class StreamRuns {
   /** Every run not yet ended, including those {@link forget} detached from their address. */
   private readonly live = new Set<StreamRun>();
   private runsStarted = 0;
+  private reader: ValueReader | undefined;
 
   constructor(private readonly ctx: StreamRunsContext) {}
+
+  /**
+   * Connects the reader runs read their inputs through. The range reader reads streaming
+   * outputs through these runs, and these runs read their inputs through the range reader:
+   * this is the one link made after both exist (engine/wiring.ts).
+   */
+  readInputsFrom(reader: ValueReader): void {
+    this.reader = reader;
+  }
 
   /** Runs started since the engine opened. */
   get started(): number {
@@ -115,7 +124,9 @@ export class StreamRuns {
   }
 
   private create(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
-    const { store, gate, reader } = this.ctx;
+    const { store, gate } = this.ctx;
+    const reader = this.reader;
+    if (!reader) throw new Error('stream runs started before their input reader was connected');
     const ticket = gate.ticket();
     const input = boundInput(store, recipe.inputs[0]!); // a ref input at its binding now
     const params = plainParams(recipe);

@@ -13,18 +13,18 @@ import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../c
 import { checkRefName } from '../core/ref-name.js';
 import { allFunctions } from '../compute/builtins/index.js';
 import type { ExecMode } from '../compute/exec-mode.js';
-import { Executor, type ExecutorPolicy } from '../compute/executor.js';
+import type { Executor, ExecutorPolicy } from '../compute/executor.js';
 import type { Materialized } from '../compute/outcome.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
-import { FailureLog } from '../compute/failure-log.js';
-import { Integrity, type IntegrityLogger } from '../compute/integrity.js';
-import { InvalidationGate } from '../compute/invalidation-gate.js';
+import type { FailureLog } from '../compute/failure-log.js';
+import type { Integrity, IntegrityLogger } from '../compute/integrity.js';
 import { Leases } from '../compute/leases.js';
 import { ComputePool } from '../compute/pool.js';
-import { RangeReader } from '../compute/range-reader.js';
+import type { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
-import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
+import { DEFAULT_STREAM_IDLE_MS, type StreamRuns } from '../compute/streams.js';
+import type { ValueLookup } from '../compute/value-lookup.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { ChainNode } from '../proof/chain.js';
 import type { NodeKey } from '../proof/node-key.js';
@@ -44,6 +44,7 @@ import { canonicalRecipe } from './recipe-check.js';
 import { bindWithCascade, type RefSet } from './ref-binding.js';
 import { Scrubber, type ScrubOptions, type ScrubProgress, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
+import { buildCompute } from './wiring.js';
 
 export type { Invalidation, InvalidationPolicy } from './invalidation.js';
 export type { RefBinding } from '../store/refs.js';
@@ -169,8 +170,24 @@ export type EngineStatus = {
 
 const silentLog: IntegrityLogger = { warn() {}, error() {} };
 
+/** What {@link Engine.open} builds an engine from. */
+interface EngineParts {
+  readonly store: Store;
+  readonly pool: ComputePool;
+  readonly options: EngineOptions;
+}
+
 export class Engine {
   readonly registry = new FunctionRegistry(allFunctions());
+  /** Where the engine and the parts it builds report what they do (see src/metrics). */
+  readonly observer: EngineObserver;
+  /** The default invalidation policy. */
+  readonly invalidationPolicy: InvalidationPolicy;
+  readonly floatPolicy: FloatPolicy;
+  private readonly store: Store;
+  private readonly pool: ComputePool;
+  private readonly options: EngineOptions;
+  private readonly lookup: ValueLookup;
   private readonly integrity: Integrity;
   private readonly executor: Executor;
   private readonly failures: FailureLog;
@@ -186,61 +203,48 @@ export class Engine {
   private readonly scrubber: Scrubber;
   private closing: Promise<void> | undefined;
 
-  private constructor(
-    private readonly store: Store,
-    private readonly pool: ComputePool,
-    private readonly options: EngineOptions,
-    /** Where the engine and the parts it builds report what they do (see src/metrics). */
-    readonly observer: EngineObserver,
-    /** The default invalidation policy. */
-    readonly invalidationPolicy: InvalidationPolicy,
-    onBackgroundError: (err: unknown) => void,
-    readonly floatPolicy: FloatPolicy,
-  ) {
+  private constructor({ store, pool, options }: EngineParts) {
+    this.store = store;
+    this.pool = pool;
+    this.options = options;
+    const observer = (this.observer = options.observer ?? noopObserver);
+    this.invalidationPolicy = options.invalidation ?? 'immediate';
+    this.floatPolicy = options.floatPolicy ?? DEFAULT_FLOAT_POLICY;
+    const onBackgroundError = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     this.cache = new CacheBudget(store, this.leases, options.cacheSize, evictionPolicy(options.cachePolicy ?? 'gdsf'), observer);
-    const onRead = (addr: CAddr, fraction: number) => this.cache.recordRead(addr, fraction);
     const log = options.logger ?? silentLog;
-    this.integrity = new Integrity(store, log, observer);
-    store.onCorruptRecipe = (addr) => this.integrity.recipeCorrupt(addr);
-    const gate = new InvalidationGate(store);
-    this.failures = new FailureLog((fn) => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute'));
-    this.streams = new StreamRuns({
-      store,
-      pool,
-      observer,
-      leases: this.leases,
-      idleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
-      reader: { readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target), sizeBound: (addr) => this.ranges.sizeBound(addr) },
-      gate,
-      failures: this.failures,
-      onRecorded: () => void this.cache.enforce().catch(() => {}),
-    });
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, gate, this.failures, {
-      mode: options.execMode,
+    const compute = buildCompute({
+      store, pool, registry: this.registry, leases: this.leases, observer, log, cache: this.cache,
+      floatPolicy: this.floatPolicy,
+      streamIdleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
+      execMode: options.execMode,
       beforeInput: options.beforeInput,
     });
-    const enforce = () => this.cache.enforce();
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity, gate, this.failures);
+    this.lookup = compute.lookup;
+    this.integrity = compute.integrity;
+    this.failures = compute.failures;
+    this.streams = compute.streams;
+    this.executor = compute.executor;
+    this.ranges = compute.ranges;
+    const { ranges, failures } = compute;
     this.collector = new Collector(store, this.leases, (addrs) => {
-      this.ranges.forgetDeleted(addrs.map((a) => a.hex));
-      this.failures.forget(addrs);
+      ranges.forgetDeleted(addrs.map((a) => a.hex));
+      failures.forget(addrs);
     });
     this.deferred = new DeferredQueue((addrs) => this.evict(addrs), onBackgroundError, options.clock);
     this.cascadeSource = {
       dependents: (a) => this.store.dependents(a),
       isCached: (a) => this.store.getAction(a) !== undefined || this.store.partials.count(a) > 0,
     };
-    this.verifier = new Verifier(store, this.registry, this.executor, this.failures);
-    this.scrubber = new Scrubber(store, this.integrity, log);
+    this.verifier = new Verifier(store, this.registry, compute.executor, failures);
+    this.scrubber = new Scrubber(store, compute.integrity, log);
     if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads, signer: options.nodeKey });
-    const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey, onCommitted: () => store.refresh() });
-    return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
-      options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
+    return new Engine({ store, pool, options });
   }
 
   get chunkSize(): number {
@@ -317,13 +321,12 @@ export class Engine {
 
   /** Kind, size and recipe of `addr`, computing nothing. */
   info(addr: CAddr): AddressInfo {
-    if (this.store.isLeaf(addr)) {
-      return { addr, kind: 'leaf', size: this.store.getManifest(addr)!.size, state: 'materialized' };
-    }
-    const dcf = this.store.getRecipe(addr);
+    const leaf = this.lookup.leaf(addr);
+    if (leaf) return { addr, kind: 'leaf', size: leaf.size, state: 'materialized' };
+    const dcf = this.lookup.recipe(addr);
     if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
-    const out = this.executor.cachedOutput(addr);
+    const out = this.lookup.output(addr);
     if (out) {
       const store = this.store;
       // Read when asked (stat), not on every FUSE lookup, which calls info() too.
@@ -514,7 +517,7 @@ export class Engine {
    */
   async settled(): Promise<void> {
     await this.streams.settled();
-    await this.ranges.idle();
+    await this.ranges.drained();
     await this.integrity.settled();
     await this.cache.enforce();
   }
@@ -560,7 +563,7 @@ export class Engine {
     await this.scrubber.stop();
     await this.deferred.flush();
     await this.streams.close();
-    await this.ranges.idle();
+    await this.ranges.drained();
     await this.integrity.settled();
     await this.cache.close();
     await this.pool.close();
@@ -598,6 +601,6 @@ export class Engine {
   }
 
   private isKnown(addr: CAddr): boolean {
-    return this.store.isLeaf(addr) || this.store.getRecipe(addr) !== undefined;
+    return this.lookup.isKnown(addr);
   }
 }
