@@ -15,10 +15,10 @@ import type { Materialized } from './outcome.js';
 export class ValueLookup {
   constructor(private readonly store: Store) {}
 
-  /** The leaf at `addr` (its own content), or undefined when `addr` is not a leaf. */
+  /** The leaf at `addr` (its own content), or undefined when `addr` is not a stored leaf. */
   leaf(addr: CAddr): Materialized | undefined {
-    if (!this.store.isLeaf(addr)) return undefined;
-    return { content: addr, size: this.manifest(addr).size };
+    const manifest = this.store.isLeaf(addr) ? this.store.getManifest(addr) : undefined;
+    return manifest ? { content: addr, size: manifest.size } : undefined;
   }
 
   /** The recorded output of recipe `addr`, if it is still stored. */
