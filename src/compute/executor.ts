@@ -10,32 +10,26 @@
  */
 import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
-import { CorruptChunkError, DerivaError, FunctionFailedError, NotFoundError } from '../core/errors.js';
-import { formatFunctionId, type FunctionId } from '../core/function-id.js';
+import { CorruptChunkError, NotFoundError } from '../core/errors.js';
+import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
+import { SingleFlight } from '../core/single-flight.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { ExecMode } from './exec-mode.js';
+import type { FailureLog } from './failure-log.js';
+import type { StreamingFunction } from './function.js';
 import { boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
+import type { InvalidationGate } from './invalidation-gate.js';
 import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
-import type { StreamRuns } from './streams.js';
+import type { ValueLookup } from './value-lookup.js';
+import { functionFailed, type Materialized } from './outcome.js';
 import type { ComputeResult } from './task.js';
 
-export interface Materialized {
-  /** Content address of the value. */
-  readonly content: CAddr;
-  readonly size: number;
-}
-
 export interface ExecutorPolicy {
-  /**
-   * Throws (a typed error) when running function `fn` is not allowed here, e.g. by the float
-   * policy; called before any computation, however it was asked for.
-   */
-  readonly admit?: (fn: FunctionId) => void;
   /** See exec-mode.ts (default `parallel`). */
   readonly mode?: ExecMode;
   /**
@@ -45,174 +39,111 @@ export interface ExecutorPolicy {
   readonly beforeInput?: (input: CAddr) => Promise<void>;
 }
 
-export class Executor {
-  private readonly inFlight = new Map<string, Promise<Materialized>>();
-  /** Why the last computation of an address failed, until it succeeds or is invalidated. */
-  private readonly failures = new Map<string, string>();
-  private computations = 0;
-  private epoch = 0;
-  /** Invalidations in progress. */
-  private running = 0;
+/**
+ * Where streaming functions run, shared with readers of their output in progress (StreamRuns):
+ * declared here, by its consumer, so that the executor does not depend on the stream runs.
+ */
+export interface StreamingMaterializer {
+  /** The whole output of `addr`, computed to the end (sharing a run in progress). */
+  drain(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized>;
+  /** A second, independent run of `addr`, drained to the end (verification mode). */
+  rerun(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized>;
+}
 
-  constructor(
-    private readonly store: Store,
-    private readonly pool: ComputePool,
-    private readonly registry: FunctionRegistry,
-    /** Streaming functions run here, shared with readers of their output in progress. */
-    private readonly streams: StreamRuns,
-    private readonly observer: EngineObserver,
-    private readonly leases: Leases,
-    /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
-    private readonly onRead: (addr: CAddr, fraction: number) => void,
-    private readonly integrity: Integrity,
-    private readonly policy: ExecutorPolicy = {},
-  ) {}
+export interface ExecutorParts {
+  readonly store: Store;
+  readonly pool: ComputePool;
+  readonly registry: FunctionRegistry;
+  readonly lookup: ValueLookup;
+  readonly streaming: StreamingMaterializer;
+  readonly observer: EngineObserver;
+  readonly leases: Leases;
+  readonly integrity: Integrity;
+  readonly gate: InvalidationGate;
+  readonly failures: FailureLog;
+  /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
+  readonly onRead: (addr: CAddr, fraction: number) => void;
+  readonly policy?: ExecutorPolicy;
+}
+
+export class Executor {
+  private readonly flights = new SingleFlight<Materialized>();
+  private computations = 0;
+  private readonly store: Store;
+  private readonly policy: ExecutorPolicy;
+
+  constructor(private readonly parts: ExecutorParts) {
+    this.store = parts.store;
+    this.policy = parts.policy ?? {};
+    // A computation started before an invalidation began or ended may have read the old inputs.
+    parts.gate.onMove(() => this.flights.clear());
+  }
 
   /** Number of whole-output function runs started since this executor was created. */
   get computed(): number {
     return this.computations;
   }
 
-  /** A mark to take before computing something, for {@link canKeep} to check afterwards. */
-  get invalidations(): number {
-    return this.epoch;
-  }
-
-  /**
-   * True when a result computed since mark `epoch` may be stored: no invalidation began since
-   * and none is running. Otherwise its inputs may be the ones just replaced (a rebound ref), so
-   * it is served to its callers but not kept.
-   */
-  canKeep(epoch: number): boolean {
-    return epoch === this.epoch && this.running === 0;
-  }
-
-  /** An invalidation starts: from now, callers do not join computations already under way. */
-  beginInvalidation(): void {
-    this.epoch++;
-    this.running++;
-    this.inFlight.clear();
-  }
-
-  endInvalidation(): void {
-    this.epoch++;
-    this.running--;
-    this.inFlight.clear(); // started during the invalidation: may have read the old inputs
-  }
-
   /** The stored value behind `addr`: a leaf as is, a recipe's output computed if needed. */
   resolve(addr: CAddr): Promise<Materialized> {
-    const leaf = this.store.isLeaf(addr) ? this.store.getManifest(addr) : undefined;
-    if (leaf) return Promise.resolve({ content: addr, size: leaf.size });
-    const cached = this.cachedOutput(addr);
-    this.observer.onCacheLookup('output', cached !== undefined);
+    const { lookup, failures } = this.parts;
+    const leaf = lookup.leaf(addr);
+    if (leaf) return Promise.resolve(leaf);
+    const cached = lookup.output(addr);
+    this.parts.observer.onCacheLookup('output', cached !== undefined);
     if (cached) return Promise.resolve(cached);
-    let flight = this.inFlight.get(addr.hex);
-    if (!flight) {
-      flight = this.compute(addr).then(
+    return this.flights.run(addr.hex, () =>
+      this.compute(addr).then(
         (done) => {
-          this.failures.delete(addr.hex);
+          failures.forget([addr]);
           return done;
         },
         (err: unknown) => {
-          this.recordFailure(addr, err);
+          failures.record(addr, err);
           throw err;
         },
-      );
-      const mine = flight;
-      flight.finally(() => this.inFlight.get(addr.hex) === mine && this.inFlight.delete(addr.hex)).catch(() => {});
-      this.inFlight.set(addr.hex, flight);
-    }
-    return flight;
-  }
-
-  /**
-   * Throws when running `fn` for recipe `addr` is not allowed (see `admit`), recording why for
-   * `stat`; for computations that start elsewhere (range reads of chunkwise and streaming output).
-   */
-  admitFor(addr: CAddr, fn: FunctionId): void {
-    try {
-      this.policy.admit?.(fn);
-    } catch (err) {
-      this.recordFailure(addr, err);
-      throw err;
-    }
-  }
-
-  /** The message of the last failed computation of `addr`, if it has not since succeeded. */
-  lastFailure(addr: CAddr): string | undefined {
-    return this.failures.get(addr.hex);
-  }
-
-  /** Remembers why computing (part of) `addr` failed, for `info` to report. */
-  recordFailure(addr: CAddr, err: unknown): void {
-    this.failures.set(addr.hex, err instanceof Error ? err.message : String(err));
-  }
-
-  /** Forgets recorded failures (so state reads fresh after an invalidation). */
-  forgetFailures(addrs: readonly CAddr[]): void {
-    for (const addr of addrs) this.failures.delete(addr.hex);
-  }
-
-  /** The recorded output of recipe `addr`, if it is still stored. */
-  cachedOutput(addr: CAddr): Materialized | undefined {
-    const action = this.store.getAction(addr);
-    if (!action || !this.store.getManifest(action.content)) return undefined;
-    return { content: action.content, size: action.size };
+      ),
+    );
   }
 
   private async compute(addr: CAddr): Promise<Materialized> {
-    const dcf = this.store.getRecipe(addr);
+    const dcf = this.parts.lookup.recipe(addr);
     if (!dcf) throw NotFoundError.address(addr);
     const recipe = decodeRecipe(dcf);
-    this.policy.admit?.(recipe.fn);
-    const fn = this.registry.get(recipe.fn);
-    if (fn.kind === 'streaming') return this.streams.drain(addr, recipe, fn);
-    // The worker records the output and its action in one transaction, unless an invalidation
-    // committed since the inputs were bound (Store.putOutput): then the value stays for this
-    // caller, named by no action, until garbage collection. One that commits later forgets it.
+    this.parts.failures.admitFor(addr, recipe.fn);
+    const fn = this.parts.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.parts.streaming.drain(addr, recipe, fn);
+    // The worker records the output and its action, unless the ticket's mark moved: then the
+    // value stays for this caller, named by no action (see invalidation-gate.ts).
     const result = await this.run(addr, recipe, true);
     const content = CAddr.fromHex(result.content);
-    this.store.refresh(); // see the output and action entry the worker committed
-    this.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds: result.seconds, bytes: result.size });
+    this.parts.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds: result.seconds, bytes: result.size });
     return { content, size: result.size };
   }
 
   /**
    * Runs the function over its resolved inputs, rebuilding any input found corrupt. With
-   * `record`, the worker records the output as `addr`'s action (if the invalidation mark taken
-   * before the inputs were bound still holds); without, only as a value.
+   * `record`, the worker records the output as `addr`'s action (if the ticket's mark still
+   * holds: see invalidation-gate.ts); without, only as a value.
    */
   private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult & { seconds: number }> {
+    const { leases, gate } = this.parts;
     for (let attempt = 0; ; attempt++) {
-      const mark = this.store.invalidationMark(); // again after a repair, which moves it
+      const { mark } = gate.ticket(); // again after a repair, which moves it
       const bound = boundInputs(this.store, recipe); // a ref input at its binding of this attempt
       // The inputs' outputs are read by the worker: none may be evicted until it is done.
-      const release = this.leases.hold([addr, ...bound]);
+      const release = leases.hold([addr, ...bound]);
       try {
-        return await this.leases.writing(async () => {
+        return await leases.writing(async () => {
           const inputs = await this.resolveInputs(addr, bound);
-          for (const input of bound) if (!this.store.isLeaf(input)) this.onRead(input, 1);
+          for (const input of bound) if (!this.store.isLeaf(input)) this.parts.onRead(input, 1);
           this.computations++;
-          const task = {
-            storeDir: this.store.dir,
-            verifyReads: this.store.verifyReads,
-            recipe: record ? addr.hex : undefined,
-            mark,
-            fn: recipe.fn,
-            params: plainParams(recipe),
-            inputs: inputs.map((m) => m.content.hex),
-          };
-          const started = performance.now(); // the run itself, not the inputs' materialization
-          const result = await this.pool.run(task).catch((err: unknown) => {
-            throw err instanceof CorruptChunkError ? err : failure(addr, recipe, err);
-          });
-          return { ...result, seconds: (performance.now() - started) / 1000 };
+          return this.runFunction(addr, recipe, inputs, { mark, record });
         });
       } catch (err) {
         if (!(err instanceof CorruptChunkError)) throw err;
         let rebuilt = false;
-        for (const input of bound) rebuilt = (await this.integrity.repair(input, err)) || rebuilt;
+        for (const input of bound) rebuilt = (await this.parts.integrity.repair(input, err)) || rebuilt;
         if (!rebuilt || attempt >= MAX_REPAIRS) throw err;
       } finally {
         release();
@@ -221,15 +152,40 @@ export class Executor {
   }
 
   /**
+   * The function of `recipe` run once over its materialized `inputs`, in the pool: where a
+   * recipe is computed. The output is stored as a value and, with `record`, as `addr`'s action
+   * unless `mark` moved. Throws a {@link CorruptChunkError} for a corrupt input chunk, else
+   * the function's failure as a typed error. Timed: the run itself, not its inputs'
+   * materialization.
+   */
+  private async runFunction(
+    addr: CAddr, recipe: Recipe, inputs: readonly Materialized[], { mark, record }: { mark: number; record: boolean },
+  ): Promise<ComputeResult & { seconds: number }> {
+    const task = {
+      storeDir: this.store.dir,
+      verifyReads: this.store.verifyReads,
+      recipe: record ? addr.hex : undefined,
+      mark,
+      fn: recipe.fn,
+      params: plainParams(recipe),
+      inputs: inputs.map((m) => m.content.hex),
+    };
+    const started = performance.now();
+    const result = await this.parts.pool.run(task).catch((err: unknown) => {
+      throw err instanceof CorruptChunkError ? err : functionFailed(addr, recipe, err);
+    });
+    return { ...result, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
    * Runs the function of recipe `addr` once more over its (already materialized) inputs and
    * stores that output too: verification mode compares it with the first. A whole run leaves
    * the action cache alone; a streaming run records its output as every stream run does.
    */
   async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
-    const fn = this.registry.get(recipe.fn);
-    if (fn.kind === 'streaming') return this.streams.rerun(addr, recipe, fn);
+    const fn = this.parts.registry.get(recipe.fn);
+    if (fn.kind === 'streaming') return this.parts.streaming.rerun(addr, recipe, fn);
     const result = await this.run(addr, recipe);
-    this.store.refresh();
     return { content: CAddr.fromHex(result.content), size: result.size };
   }
 
@@ -246,18 +202,10 @@ export class Executor {
     try {
       return await this.resolve(input);
     } catch (err) {
-      if (err instanceof NotFoundError && !this.store.getRecipe(input) && !this.store.isLeaf(input)) {
+      if (err instanceof NotFoundError && !this.parts.lookup.isKnown(input)) {
         throw new NotFoundError(`recipe ${parent.hex} names input ${input.hex}, which is not stored`, { cause: err });
       }
       throw err;
     }
   }
-}
-
-/** The typed error for a function that threw while computing recipe `addr`. */
-export function failure(addr: CAddr, recipe: Recipe, err: unknown): DerivaError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new FunctionFailedError(`recipe ${addr.hex} (${formatFunctionId(recipe.fn)}) failed: ${message}`, {
-    cause: err,
-  });
 }

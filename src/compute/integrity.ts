@@ -8,6 +8,8 @@
  */
 import type { CAddr } from '../core/caddr.js';
 import { CorruptChunkError } from '../core/errors.js';
+import { SingleFlight } from '../core/single-flight.js';
+import { TaskSet } from '../core/task-set.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import { hashAsync } from '../native/index.js';
 import type { Store } from '../store/store.js';
@@ -24,9 +26,10 @@ export const MAX_REPAIRS = 2;
 export class Integrity {
   /** Corrupt chunks and recipes found (by reads or scrubs) since start. */
   events = 0;
-  private readonly moving = new Set<Promise<void>>();
+  /** Recipes being quarantined. */
+  private readonly moving = new TaskSet();
   /** Repairs under way, by owner and chunk (hex). */
-  private readonly repairs = new Map<string, Promise<boolean>>();
+  private readonly repairs = new SingleFlight<boolean>();
 
   constructor(
     private readonly store: Store,
@@ -48,13 +51,7 @@ export class Integrity {
     // load): one repair serves them all. A second one would drop the output again, after the
     // recomputation the first started had taken its invalidation mark, so that the recomputed
     // output would not be kept and a second computation would follow.
-    const key = `${owner.hex}:${err.chunk}`;
-    let repair = this.repairs.get(key);
-    if (!repair) {
-      repair = this.repairOnce(owner, err).finally(() => this.repairs.delete(key));
-      this.repairs.set(key, repair);
-    }
-    return repair;
+    return this.repairs.run(`${owner.hex}:${err.chunk}`, () => this.repairOnce(owner, err));
   }
 
   private async repairOnce(owner: CAddr, err: CorruptChunkError): Promise<boolean> {
@@ -100,14 +97,13 @@ export class Integrity {
       .then((moved) => {
         if (moved) this.record({ recipe: addr.hex, kind: 'recipe', by: 'read' }, 'corrupt recipe quarantined: it cannot be rebuilt');
       })
-      .catch((err: unknown) => this.log.error({ err, recipe: addr.hex }, 'quarantining a corrupt recipe failed'))
-      .finally(() => this.moving.delete(moving));
-    this.moving.add(moving);
+      .catch((err: unknown) => this.log.error({ err, recipe: addr.hex }, 'quarantining a corrupt recipe failed'));
+    void this.moving.add(moving);
   }
 
   /** Settles once recipes being quarantined are. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.moving]);
+  settled(): Promise<void> {
+    return this.moving.settled();
   }
 
   /** Counts and logs an integrity event (an error for lost data, a warning for a rebuildable output). */

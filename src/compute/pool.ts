@@ -23,14 +23,22 @@ export interface PoolOptions {
    * transaction (a KeyObject crosses to worker threads without being exported).
    */
   readonly nodeKey?: KeyObject;
+  /**
+   * Called when a task that commits to the store (run, assemble) has returned, before its
+   * caller resumes: the store refreshes its read snapshot there, so the caller sees what the
+   * worker committed.
+   */
+  readonly onCommitted?: () => void;
 }
 
 export class ComputePool {
   private readonly piscina: Piscina<ComputeTask | ChunkTask | AssembleTask, ComputeResult | CorruptResult | Uint8Array>;
   private readonly streams: Piscina<StreamTask, void>;
+  private readonly onCommitted: () => void;
 
   constructor(options: PoolOptions = {}) {
     const threads = options.threads ?? availableParallelism();
+    this.onCommitted = options.onCommitted ?? (() => {});
     // Under the test runner the sources run as .ts through a loader that workers inherit.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const filename = new URL(`./worker.${ext}`, import.meta.url).href;
@@ -56,12 +64,12 @@ export class ComputePool {
 
   /** Computes and stores a recipe's whole output; a {@link CorruptChunkError} if an input chunk is corrupt. */
   async run(task: ComputeTask): Promise<ComputeResult> {
-    return unlessCorrupt((await this.piscina.run(task)) as ComputeResult | CorruptResult);
+    return this.committed(unlessCorrupt((await this.piscina.run(task)) as ComputeResult | CorruptResult));
   }
 
   /** Records a chunkwise output, all of whose chunks are stored, as one value. */
   async assemble(task: AssembleTask): Promise<ComputeResult> {
-    return unlessCorrupt((await this.piscina.run(task, { name: 'assemble' })) as ComputeResult | CorruptResult);
+    return this.committed(unlessCorrupt((await this.piscina.run(task, { name: 'assemble' })) as ComputeResult | CorruptResult));
   }
 
   /**
@@ -76,6 +84,11 @@ export class ComputePool {
   /** Tasks waiting for a free worker. */
   get queued(): number {
     return this.piscina.queueSize;
+  }
+
+  private committed(result: ComputeResult): ComputeResult {
+    this.onCommitted();
+    return result;
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ import { AbortedError } from '../core/errors.js';
 import type { Recipe } from '../core/recipe.js';
 import { plainParams } from '../core/recipe.js';
 import type { Store } from '../store/store.js';
-import { failure, type Materialized } from './executor.js';
+import { functionFailed, type Materialized } from './outcome.js';
 import type { ComputePool } from './pool.js';
 import type { StreamInput, StreamOutput } from './task.js';
 
@@ -41,11 +41,11 @@ export interface StreamRunContext {
   /** Milliseconds a paused run with no reader waits before it is abandoned. */
   readonly idleMs: number;
   /**
-   * False when the output may not be remembered in the action cache: an invalidation ran
-   * since the run started, so its input may be a ref's old binding. Readers still get it.
+   * False when the output may not be remembered in the action cache (see invalidation-gate.ts);
+   * readers still get it.
    */
   keep(): boolean;
-  /** The store's invalidation mark taken before the input was bound (Store.putOutput). */
+  /** The store's invalidation mark of the run's ticket, for the store to check. */
   readonly mark: number;
 }
 
@@ -118,7 +118,7 @@ export class StreamRun {
         return this.record();
       })
       .catch((err: unknown) => {
-        this.fail(this.abandoned ? (err as Error) : failure(addr, recipe, err));
+        this.fail(this.abandoned ? (err as Error) : functionFailed(addr, recipe, err));
         // Give back the chunk references taken, without holding up the failure itself.
         this.released = Promise.allSettled(this.stores)
           .then(() => ctx.store.releaseChunks(this.held.splice(0), 'cache'))
@@ -310,8 +310,8 @@ export class StreamRun {
     await Promise.all(this.stores);
     const manifest = { size, chunks: this.slots.map((s) => s.addr) };
     // The value (its chunk references passing from this run to it) and its action, atomically.
-    // A run that an invalidation overtook records the value for its readers but no action
-    // (its input may be a ref's old binding); garbage collection takes the value later.
+    // A run that an invalidation overtook (invalidation-gate.ts) records the value for its
+    // readers but no action; garbage collection takes the value later.
     if (this.ctx.keep()) await store.putOutput(this.addr, content, manifest, cpuMs, this.ctx.mark);
     else await store.putValue(content, manifest, 'cache', 'held');
     this.held.length = 0;

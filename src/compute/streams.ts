@@ -9,14 +9,25 @@ import { formatFunctionId } from '../core/function-id.js';
 import { plainParams, type Recipe } from '../core/recipe.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
-import type { Materialized } from './executor.js';
+import type { FailureLog } from './failure-log.js';
 import type { StreamingFunction } from './function.js';
+import { boundInput } from './inputs.js';
+import type { InvalidationGate } from './invalidation-gate.js';
 import type { Leases } from './leases.js';
+import type { Materialized } from './outcome.js';
 import type { ComputePool } from './pool.js';
 import { StreamRun } from './stream-run.js';
 
 /** A run paused with nobody reading is abandoned after this long, by default. */
 export const DEFAULT_STREAM_IDLE_MS = 60_000;
+
+/** How a run reads its input: bytes of any value, computing what they need (the range reader). */
+export interface ValueReader {
+  /** Fills `target` from `offset` on; the count, short at the end of the value. */
+  readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number>;
+  /** An upper bound on a value's size, computing as little as possible. */
+  sizeBound(addr: CAddr): Promise<number>;
+}
 
 export interface StreamRunsContext {
   readonly store: Store;
@@ -26,17 +37,12 @@ export interface StreamRunsContext {
   /** Told of each output a run records. */
   readonly observer: EngineObserver;
   readonly idleMs: number;
-  /** Reads bytes of any value, computing what they need (the range reader). */
-  readInto(addr: CAddr, offset: number, target: Uint8Array): Promise<number>;
-  /** An upper bound on a value's size, computing as little as possible. */
-  sizeBound(addr: CAddr): Promise<number>;
-  /** Told how each run ended, for the failure record that `stat` reports. */
-  onOutcome(addr: CAddr, err: unknown): void;
-  /** The input a run reads: a ref input at its binding when the run starts. */
-  inputOf(recipe: Recipe): CAddr;
-  /** A mark taken when a run starts; `canKeep(mark)` says whether its output may be cached. */
-  invalidations(): number;
-  canKeep(mark: number): boolean;
+  /** A run takes a ticket when it starts; its output is cached only if the gate allows. */
+  readonly gate: InvalidationGate;
+  /** Told how each run ended, for the failed state that `stat` reports. */
+  readonly failures: FailureLog;
+  /** Called once a run has recorded its output (the cache grew). */
+  onRecorded(): void;
 }
 
 export class StreamRuns {
@@ -44,8 +50,18 @@ export class StreamRuns {
   /** Every run not yet ended, including those {@link forget} detached from their address. */
   private readonly live = new Set<StreamRun>();
   private runsStarted = 0;
+  private reader: ValueReader | undefined;
 
   constructor(private readonly ctx: StreamRunsContext) {}
+
+  /**
+   * Connects the reader runs read their inputs through. The range reader reads streaming
+   * outputs through these runs, and these runs read their inputs through the range reader:
+   * this is the one link made after both exist (engine/wiring.ts).
+   */
+  readInputsFrom(reader: ValueReader): void {
+    this.reader = reader;
+  }
 
   /** Runs started since the engine opened. */
   get started(): number {
@@ -108,18 +124,20 @@ export class StreamRuns {
   }
 
   private create(addr: CAddr, recipe: Recipe, fn: StreamingFunction): StreamRun {
-    const mark = this.ctx.invalidations();
-    const stored = this.ctx.store.invalidationMark();
-    const input = this.ctx.inputOf(recipe);
+    const { store, gate } = this.ctx;
+    const reader = this.reader;
+    if (!reader) throw new Error('stream runs started before their input reader was connected');
+    const ticket = gate.ticket();
+    const input = boundInput(store, recipe.inputs[0]!); // a ref input at its binding now
     const params = plainParams(recipe);
-    const maxSize = this.ctx.sizeBound(input).then((n) => fn.maxSize(n, params));
+    const maxSize = reader.sizeBound(input).then((n) => fn.maxSize(n, params));
     return new StreamRun(addr, recipe, maxSize, {
-      store: this.ctx.store,
+      store,
       pool: this.ctx.pool,
       idleMs: this.ctx.idleMs,
-      readInput: (offset, target) => this.ctx.readInto(input, offset, target),
-      keep: () => this.ctx.canKeep(mark),
-      mark: stored,
+      readInput: (offset, target) => reader.readInto(input, offset, target),
+      keep: () => gate.mayCache(ticket),
+      mark: ticket.mark,
     });
   }
 
@@ -144,10 +162,11 @@ export class StreamRuns {
         (out) => {
           const seconds = (performance.now() - started) / 1000;
           this.ctx.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: out.size });
-          this.ctx.onOutcome(addr, undefined);
+          this.ctx.failures.forget([addr]);
+          this.ctx.onRecorded();
         },
         (err: unknown) => {
-          if (!run.abandoned) this.ctx.onOutcome(addr, err);
+          if (!run.abandoned) this.ctx.failures.record(addr, err);
         },
       )
       .finally(() => {

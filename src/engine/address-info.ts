@@ -8,9 +8,10 @@ import type { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Recipe } from '../core/recipe.js';
-import type { Executor } from '../compute/executor.js';
+import type { FailureLog } from '../compute/failure-log.js';
 import type { RangeReader } from '../compute/range-reader.js';
 import type { StreamRuns } from '../compute/streams.js';
+import type { ValueLookup } from '../compute/value-lookup.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -47,21 +48,21 @@ export interface AddressInfo {
 /** The parts {@link addressInfo} asks. */
 export interface InfoSources {
   readonly store: Store;
-  readonly executor: Pick<Executor, 'cachedOutput' | 'lastFailure'>;
+  readonly lookup: Pick<ValueLookup, 'leaf' | 'recipe' | 'output'>;
+  readonly failures: Pick<FailureLog, 'last'>;
   readonly ranges: Pick<RangeReader, 'knownSize' | 'partial'>;
   readonly streams: Pick<StreamRuns, 'progress'>;
 }
 
 /** Kind, size and recipe of `addr` (see {@link AddressInfo}), computing nothing. */
 export function addressInfo(from: InfoSources, addr: CAddr): AddressInfo {
-  const { store, executor, ranges, streams } = from;
-  if (store.isLeaf(addr)) {
-    return { addr, kind: 'leaf', size: store.getManifest(addr)!.size, state: 'materialized' };
-  }
-  const dcf = store.getRecipe(addr);
+  const { store, lookup, failures, ranges, streams } = from;
+  const leaf = lookup.leaf(addr);
+  if (leaf) return { addr, kind: 'leaf', size: leaf.size, state: 'materialized' };
+  const dcf = lookup.recipe(addr);
   if (!dcf) throw NotFoundError.address(addr);
   const recipe = decodeRecipe(dcf);
-  const out = executor.cachedOutput(addr);
+  const out = lookup.output(addr);
   if (out) {
     // Read when asked (stat), not on every FUSE lookup, which calls info() too.
     return { addr, kind: 'recipe', recipe, size: out.size, content: out.content, get consumed() { return store.getConsumed(addr); }, state: 'materialized' };
@@ -69,7 +70,7 @@ export function addressInfo(from: InfoSources, addr: CAddr): AddressInfo {
   const base = { addr, kind: 'recipe', recipe, size: ranges.knownSize(addr) } as const;
   const produced = streams.progress(addr);
   if (produced !== undefined) return { ...base, state: 'computing', produced };
-  const error = executor.lastFailure(addr);
+  const error = failures.last(addr);
   if (error !== undefined) return { ...base, state: 'failed', error };
   const partial = ranges.partial(addr);
   return partial ? { ...base, state: 'partial', partial } : { ...base, state: 'not-materialized' };

@@ -11,16 +11,18 @@ import { NotFoundError } from '../core/errors.js';
 import type { FunctionId } from '../core/function-id.js';
 import type { ParamValue, RecipeInput } from '../core/recipe.js';
 import { allFunctions } from '../compute/builtins/index.js';
-import { Executor, type Materialized } from '../compute/executor.js';
+import type { Executor } from '../compute/executor.js';
+import type { Materialized } from '../compute/outcome.js';
 import type { ComputeFunction } from '../compute/function.js';
 import { DEFAULT_FLOAT_POLICY, enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
-import { boundInput } from '../compute/inputs.js';
-import { Integrity, type IntegrityLogger } from '../compute/integrity.js';
+import type { FailureLog } from '../compute/failure-log.js';
+import type { Integrity, IntegrityLogger } from '../compute/integrity.js';
 import { Leases } from '../compute/leases.js';
 import { ComputePool } from '../compute/pool.js';
-import { RangeReader } from '../compute/range-reader.js';
+import type { RangeReader } from '../compute/range-reader.js';
 import { FunctionRegistry } from '../compute/registry.js';
-import { DEFAULT_STREAM_IDLE_MS, StreamRuns } from '../compute/streams.js';
+import { DEFAULT_STREAM_IDLE_MS, type StreamRuns } from '../compute/streams.js';
+import type { ValueLookup } from '../compute/value-lookup.js';
 import { noopObserver, type EngineObserver } from '../metrics/observer.js';
 import type { ChainNode } from '../proof/chain.js';
 import type { NonDeterminism } from '../store/function-marks.js';
@@ -38,12 +40,12 @@ import type { EngineOptions, PinOption, ReadOptions } from './engine-options.js'
 import type { EngineStatus } from './engine-status.js';
 import type { Invalidation, InvalidationPolicy } from './invalidation.js';
 import { Invalidator } from './invalidator.js';
-import { isKnown } from './known.js';
 import { proofChain } from './proof-chain.js';
 import { canonicalRecipe, checkInputsExist } from './recipe-check.js';
 import type { RefSet } from './ref-binding.js';
 import { Scrubber, type ScrubOptions, type ScrubReport } from './scrub.js';
 import { Verifier } from './verify.js';
+import { buildCompute } from './wiring.js';
 
 export type { Invalidation, InvalidationPolicy } from './invalidation.js';
 export type { RefBinding } from '../store/refs.js';
@@ -54,10 +56,27 @@ export type { EngineStatus } from './engine-status.js';
 
 const silentLog: IntegrityLogger = { warn() {}, error() {} };
 
+/** What {@link Engine.open} builds an engine from. */
+interface EngineParts {
+  readonly store: Store;
+  readonly pool: ComputePool;
+  readonly options: EngineOptions;
+}
+
 export class Engine {
   readonly registry = new FunctionRegistry(allFunctions());
+  /** Where the engine and the parts it builds report what they do (see src/metrics). */
+  readonly observer: EngineObserver;
+  /** The default invalidation policy. */
+  readonly invalidationPolicy: InvalidationPolicy;
+  readonly floatPolicy: FloatPolicy;
+  private readonly store: Store;
+  private readonly pool: ComputePool;
+  private readonly options: EngineOptions;
+  private readonly lookup: ValueLookup;
   private readonly integrity: Integrity;
   private readonly executor: Executor;
+  private readonly failures: FailureLog;
   private readonly ranges: RangeReader;
   private readonly streams: StreamRuns;
   private readonly changes = new ChangeClock();
@@ -69,63 +88,44 @@ export class Engine {
   private readonly scrubber: Scrubber;
   private closing: Promise<void> | undefined;
 
-  private constructor(
-    private readonly store: Store,
-    private readonly pool: ComputePool,
-    private readonly options: EngineOptions,
-    /** Where the engine and the parts it builds report what they do (see src/metrics). */
-    readonly observer: EngineObserver,
-    /** The default invalidation policy. */
-    readonly invalidationPolicy: InvalidationPolicy,
-    onBackgroundError: (err: unknown) => void,
-    readonly floatPolicy: FloatPolicy,
-  ) {
+  private constructor({ store, pool, options }: EngineParts) {
+    this.store = store;
+    this.pool = pool;
+    this.options = options;
+    const observer = (this.observer = options.observer ?? noopObserver);
+    this.invalidationPolicy = options.invalidation ?? 'immediate';
+    this.floatPolicy = options.floatPolicy ?? DEFAULT_FLOAT_POLICY;
+    const onBackgroundError = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
     this.cache = new CacheBudget(store, this.leases, options.cacheSize, evictionPolicy(options.cachePolicy ?? 'gdsf'), observer);
-    const onRead = (addr: CAddr, fraction: number) => this.cache.recordRead(addr, fraction);
     const log = options.logger ?? silentLog;
-    this.integrity = new Integrity(store, log, observer);
-    store.onCorruptRecipe = (addr) => this.integrity.recipeCorrupt(addr);
-    this.streams = new StreamRuns({
-      store,
-      pool,
-      observer,
-      leases: this.leases,
-      idleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
-      readInto: (addr, offset, target) => this.ranges.readInto(addr, offset, target),
-      sizeBound: (addr) => this.ranges.sizeBound(addr),
-      onOutcome: (addr, err) => {
-        if (err !== undefined) return this.executor.recordFailure(addr, err);
-        this.executor.forgetFailures([addr]);
-        void this.cache.enforce().catch(() => {}); // its output is recorded: the cache grew
-      },
-      inputOf: (recipe) => boundInput(store, recipe.inputs[0]!),
-      invalidations: () => this.executor.invalidations,
-      canKeep: (mark) => this.executor.canKeep(mark),
-    });
-    const admit = (fn: FunctionId): void => enforceFloatPolicy(floatPolicy, this.registry.get(fn), 'compute');
-    this.executor = new Executor(store, pool, this.registry, this.streams, observer, this.leases, onRead, this.integrity, {
-      admit,
-      mode: options.execMode,
+    const compute = buildCompute({
+      store, pool, registry: this.registry, leases: this.leases, observer, log, cache: this.cache,
+      floatPolicy: this.floatPolicy,
+      streamIdleMs: options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
+      execMode: options.execMode,
       beforeInput: options.beforeInput,
     });
-    const enforce = () => this.cache.enforce();
-    this.ranges = new RangeReader(store, this.registry, pool, this.executor, this.streams, observer, this.leases, onRead, enforce, this.integrity);
+    this.lookup = compute.lookup;
+    this.integrity = compute.integrity;
+    this.failures = compute.failures;
+    this.streams = compute.streams;
+    this.executor = compute.executor;
+    this.ranges = compute.ranges;
+    const { ranges, failures } = compute;
     this.collector = new Collector(store, this.leases, (addrs) => {
-      this.ranges.forgetDeleted(addrs.map((a) => a.hex));
-      this.executor.forgetFailures(addrs);
+      ranges.forgetDeleted(addrs.map((a) => a.hex));
+      failures.forget(addrs);
     });
-    this.verifier = new Verifier(store, this.registry, this.executor);
-    this.invalidator = new Invalidator({ store, executor: this.executor, ranges: this.ranges, streams: this.streams, verifier: this.verifier, changes: this.changes, observer }, onBackgroundError, options.clock);
-    this.scrubber = new Scrubber(store, this.integrity, log);
+    this.verifier = new Verifier(store, this.registry, compute.executor, failures);
+    this.invalidator = new Invalidator({ store, lookup: compute.lookup, gate: compute.gate, failures, ranges: this.ranges, streams: this.streams, verifier: this.verifier, changes: this.changes, observer }, onBackgroundError, options.clock);
+    this.scrubber = new Scrubber(store, compute.integrity, log);
     if (options.scrubIntervalMs !== undefined) this.scrubber.startBackground(options.scrubIntervalMs, options.scrubRate);
   }
 
   static open(options: EngineOptions): Engine {
     const store = Store.open(options.storeDir, { chunkSize: options.chunkSize, verifyReads: options.verifyReads, signer: options.nodeKey });
-    const report = options.onBackgroundError ?? ((err: unknown) => process.stderr.write(`deriva: deferred invalidation failed: ${String(err)}\n`));
-    const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey });
-    return new Engine(store, pool, options, options.observer ?? noopObserver, options.invalidation ?? 'immediate', report,
-      options.floatPolicy ?? DEFAULT_FLOAT_POLICY);
+    const pool = new ComputePool({ threads: options.threads, nodeKey: options.nodeKey?.privateKey, onCommitted: () => store.refresh() });
+    return new Engine({ store, pool, options });
   }
 
   get chunkSize(): number {
@@ -161,7 +161,7 @@ export class Engine {
   async putRecipe(fn: FunctionId, inputs: readonly RecipeInput[], params: ReadonlyMap<string, ParamValue>, options: PinOption = {}): Promise<CAddr> {
     enforceFloatPolicy(this.floatPolicy, this.registry.get(fn), 'register');
     const recipe = canonicalRecipe(this.registry, fn, inputs, params);
-    checkInputsExist(this.store, inputs);
+    checkInputsExist({ lookup: this.lookup, refs: this.store.refs }, inputs);
     const addr = recipeAddress(recipe);
     const pin = options.pin ?? true;
     if (!this.store.getRecipe(addr) || (pin && !this.store.pins.has(addr))) {
@@ -178,7 +178,7 @@ export class Engine {
 
   /** Stops a leaf or recipe being a GC root; false if it was not one. */
   unpin(addr: CAddr): Promise<boolean> {
-    if (!isKnown(this.store, addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
+    if (!this.lookup.isKnown(addr) && !this.store.pins.has(addr)) throw NotFoundError.address(addr);
     return this.store.pins.set(addr, false);
   }
 
@@ -194,7 +194,7 @@ export class Engine {
 
   /** Kind, size and recipe of `addr`, computing nothing (see address-info.ts). */
   info(addr: CAddr): AddressInfo {
-    return addressInfo({ store: this.store, executor: this.executor, ranges: this.ranges, streams: this.streams }, addr);
+    return addressInfo({ store: this.store, lookup: this.lookup, failures: this.failures, ranges: this.ranges, streams: this.streams }, addr);
   }
 
   /**
@@ -342,7 +342,7 @@ export class Engine {
    */
   async settled(): Promise<void> {
     await this.streams.settled();
-    await this.ranges.idle();
+    await this.ranges.drained();
     await this.integrity.settled();
     await this.cache.enforce();
   }
@@ -388,7 +388,7 @@ export class Engine {
     await this.scrubber.stop();
     await this.invalidator.flushDeferred();
     await this.streams.close();
-    await this.ranges.idle();
+    await this.ranges.drained();
     await this.integrity.settled();
     await this.cache.close();
     await this.pool.close();

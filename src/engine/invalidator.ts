@@ -9,23 +9,26 @@
 import type { CAddr } from '../core/caddr.js';
 import { NotFoundError } from '../core/errors.js';
 import { checkRefName } from '../core/ref-name.js';
-import type { Executor } from '../compute/executor.js';
+import type { FailureLog } from '../compute/failure-log.js';
+import type { InvalidationGate } from '../compute/invalidation-gate.js';
 import type { RangeReader } from '../compute/range-reader.js';
 import type { StreamRuns } from '../compute/streams.js';
+import type { ValueLookup } from '../compute/value-lookup.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { RefBinding } from '../store/refs.js';
 import type { Store } from '../store/store.js';
 import type { ChangeClock } from './change-clock.js';
 import { DeferredQueue, walkCascade, type Cascade, type CascadeSource, type Clock, type Invalidation, type InvalidationPolicy } from './invalidation.js';
-import { isKnown } from './known.js';
 import { bindWithCascade, type RefSet } from './ref-binding.js';
 import type { Verifier } from './verify.js';
 
 /** What forgetting reaches: the store, and every part that derives something from its outputs. */
 export interface InvalidatorParts {
   readonly store: Store;
-  readonly executor: Pick<Executor, 'beginInvalidation' | 'endInvalidation' | 'forgetFailures'>;
-  readonly ranges: Pick<RangeReader, 'settled' | 'forget'>;
+  readonly lookup: Pick<ValueLookup, 'isKnown'>;
+  readonly gate: Pick<InvalidationGate, 'begin' | 'end'>;
+  readonly failures: Pick<FailureLog, 'forget'>;
+  readonly ranges: Pick<RangeReader, 'storesSettled' | 'forget'>;
   readonly streams: Pick<StreamRuns, 'forget'>;
   readonly verifier: Pick<Verifier, 'forget'>;
   readonly changes: Pick<ChangeClock, 'touch'>;
@@ -57,7 +60,7 @@ export class Invalidator {
    * The next read recomputes. Leaves stay.
    */
   async invalidate(addr: CAddr, policy: InvalidationPolicy): Promise<Invalidation> {
-    if (!isKnown(this.parts.store, addr)) throw NotFoundError.address(addr);
+    if (!this.parts.lookup.isKnown(addr)) throw NotFoundError.address(addr);
     let walk!: Cascade;
     await this.withInvalidation(async () => {
       // Walked once chunks being stored have settled, so they count (and go) too.
@@ -86,7 +89,7 @@ export class Invalidator {
   async setRef(name: string, addr: CAddr): Promise<RefSet> {
     checkRefName(name);
     const { store } = this.parts;
-    if (!isKnown(store, addr)) throw NotFoundError.address(addr, `cannot bind ref ${name}`);
+    if (!this.parts.lookup.isKnown(addr)) throw NotFoundError.address(addr, `cannot bind ref ${name}`);
     const previous = store.refs.get(name);
     const time = Date.now();
     const walk = await this.withInvalidation(() => bindWithCascade(store, this.cascadeSource, name, addr, time));
@@ -122,21 +125,21 @@ export class Invalidator {
   /**
    * Runs `remove`, which forgets outputs in the store, so that nothing computed from the old
    * inputs survives it: while it runs, results of work under way are not stored (executor and
-   * range reader check {@link Executor.canKeep}), chunks already being stored are waited for
+   * range reader check {@link InvalidationGate.mayCache}), chunks already being stored are waited for
    * (`remove` drops them too), and afterwards what was derived about the visited addresses
    * (sizes, layouts, failures, mtimes) is reset.
    */
   private async withInvalidation<T extends Pick<Cascade, 'visited'>>(remove: () => Promise<T>): Promise<T> {
-    const { executor, ranges, streams, verifier, changes } = this.parts;
+    const { gate, failures, ranges, streams, verifier, changes } = this.parts;
     let done: T;
-    executor.beginInvalidation();
+    gate.begin();
     try {
-      await ranges.settled();
+      await ranges.storesSettled();
       done = await remove();
     } finally {
-      executor.endInvalidation();
+      gate.end();
     }
-    executor.forgetFailures(done.visited);
+    failures.forget(done.visited);
     ranges.forget(done.visited);
     streams.forget(done.visited);
     verifier.forget(done.visited);

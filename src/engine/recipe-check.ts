@@ -10,8 +10,8 @@ import { isRefInput, type ParamValue, type Recipe, type RecipeInput } from '../c
 import { checkRefName } from '../core/ref-name.js';
 import { normalizeParams } from '../compute/params.js';
 import type { FunctionRegistry } from '../compute/registry.js';
-import type { Store } from '../store/store.js';
-import { isKnown } from './known.js';
+import type { RefTables } from '../store/refs.js';
+import type { ValueLookup } from '../compute/value-lookup.js';
 
 export function canonicalRecipe(
   registry: FunctionRegistry,
@@ -29,11 +29,14 @@ export function canonicalRecipe(
 }
 
 /** NOT_FOUND unless every address input is a known leaf or recipe and every ref input is bound. */
-export function checkInputsExist(store: Store, inputs: readonly RecipeInput[]): void {
+export function checkInputsExist(
+  known: { readonly lookup: Pick<ValueLookup, 'isKnown'>; readonly refs: Pick<RefTables, 'get'> },
+  inputs: readonly RecipeInput[],
+): void {
   for (const input of inputs) {
     if (isRefInput(input)) {
-      if (!store.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
-    } else if (!isKnown(store, input)) {
+      if (!known.refs.get(checkRefName(input.ref))) throw new NotFoundError(`input ref ${input.ref} is not bound (deriva ref set ${input.ref} ADDR)`);
+    } else if (!known.lookup.isKnown(input)) {
       throw NotFoundError.address(input, 'recipe input');
     }
   }

@@ -14,6 +14,7 @@ import { decodeRecipe } from '../core/dcf.js';
 import { NonDeterministicError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
 import type { Executor } from '../compute/executor.js';
+import type { FailureLog } from '../compute/failure-log.js';
 import { boundInputs } from '../compute/inputs.js';
 import type { FunctionRegistry } from '../compute/registry.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +26,8 @@ export class Verifier {
   constructor(
     private readonly store: Store,
     private readonly registry: FunctionRegistry,
-    private readonly executor: Executor,
+    private readonly executor: Pick<Executor, 'resolve' | 'recompute'>,
+    private readonly failures: FailureLog,
   ) {}
 
   /** Verifies every recipe `addr` depends on (itself included); a leaf needs nothing. */
@@ -71,7 +73,7 @@ export class Verifier {
     const err = new NonDeterministicError(
       `function ${id} is non-deterministic: recipe ${addr.hex} computed twice gave ${first.content.hex} and ${second.content.hex}; the result is rejected and ${id} is marked (see 'deriva fn list')`,
     );
-    this.executor.recordFailure(addr, err);
+    this.failures.record(addr, err);
     throw err;
   }
 }
