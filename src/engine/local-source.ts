@@ -1,38 +1,52 @@
 /**
  * The local store as a {@link ValueSource}: leaves and recorded outputs from this node's LMDB.
- * Besides the asynchronous interface it offers {@link LocalSource.locateNow}, the same answer
- * without a turn of the event loop, for the paths that must stay synchronous (a FUSE lookup
- * answers from it in the same turn; see value-lookup.ts).
+ * Besides the asynchronous interface it answers in this turn ({@link ImmediateValues}), which
+ * is how compute's one lookup (compute/value-lookup.ts) asks it: the mount answers lookups and
+ * starts reads without waiting a turn of the event loop.
  */
 import { recipeAddressOfDcf } from '../core/address.js';
 import type { CAddr } from '../core/caddr.js';
 import { AbortedError, CorruptChunkError, CorruptRecipeError, NotFoundError } from '../core/errors.js';
+import type { Materialized } from '../compute/outcome.js';
+import type { ImmediateValues } from '../compute/value-lookup.js';
 import { hashAsync } from '../native/index.js';
 import type { Store } from '../store/store.js';
 import type { Located, Manifest, SourceOptions, ValueSource } from './value-source.js';
 
-export class LocalSource implements ValueSource {
+export class LocalSource implements ValueSource, ImmediateValues {
   constructor(private readonly store: Store) {}
 
-  /** {@link locate}, answered in this turn. */
-  locateNow(addr: CAddr): Located | undefined {
-    if (this.store.isLeaf(addr)) {
-      const leaf = this.store.getManifest(addr);
-      if (leaf) return { kind: 'leaf', content: addr, size: leaf.size };
-    }
+  leafNow(addr: CAddr): Materialized | undefined {
+    const manifest = this.store.isLeaf(addr) ? this.store.getManifest(addr) : undefined;
+    return manifest ? { content: addr, size: manifest.size } : undefined;
+  }
+
+  outputNow(addr: CAddr): Materialized | undefined {
     const action = this.store.getAction(addr);
     if (!action || !this.store.getManifest(action.content)) return undefined;
-    return { kind: 'output', content: action.content, size: action.size };
+    return { content: action.content, size: action.size };
+  }
+
+  manifestNow(content: CAddr): Manifest | undefined {
+    return this.store.getManifest(content);
+  }
+
+  /** Checked as the store's `verifyReads` says (a corrupt one is reported for quarantine). */
+  recipeNow(addr: CAddr): Buffer | undefined {
+    return this.store.getRecipe(addr);
   }
 
   async locate(addr: CAddr, options?: SourceOptions): Promise<Located | undefined> {
     checkSignal(options);
-    return this.locateNow(addr);
+    const leaf = this.leafNow(addr);
+    if (leaf) return { kind: 'leaf', ...leaf };
+    const output = this.outputNow(addr);
+    return output && { kind: 'output', ...output };
   }
 
   async manifest(content: CAddr, options?: SourceOptions): Promise<Manifest | undefined> {
     checkSignal(options);
-    return this.store.getManifest(content);
+    return this.manifestNow(content);
   }
 
   /** Each chunk copied out of LMDB, then checked on the libuv pool (not on the JS thread). */

@@ -20,6 +20,7 @@ import { ValueLookup } from '../compute/value-lookup.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { CacheBudget } from './cache-budget.js';
+import { LocalSource } from './local-source.js';
 
 export interface ComputeOptions {
   readonly store: Store;
@@ -49,7 +50,7 @@ export interface Compute {
 
 export function buildCompute(o: ComputeOptions): Compute {
   const { store, pool, registry, leases, observer, cache } = o;
-  const lookup = new ValueLookup(store);
+  const lookup = new ValueLookup(new LocalSource(store));
   const gate = new InvalidationGate(store);
   const failures = new FailureLog((fn) => enforceFloatPolicy(o.floatPolicy, registry.get(fn), 'compute'));
   const integrity = new Integrity(store, o.log, observer);
