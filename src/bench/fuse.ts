@@ -29,7 +29,7 @@ import { atLeast, atMost, context, type BenchResult } from './result.js';
 
 const run = promisify(execFile);
 const SIZE = 256 * 1024 * 1024;
-const READ_ROUNDS = 9;
+const READ_ROUNDS = 7;
 /** Re-reads (and plain reads) per round: each takes well under a second. */
 const REREADS = 3;
 const STATS = 2000;

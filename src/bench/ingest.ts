@@ -18,7 +18,7 @@ import { atLeast, context, median, type BenchResult } from './result.js';
 
 const run = promisify(execFile);
 const SIZE = 512 * 1024 * 1024;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 type Contender = 'put' | 'cp + sync' | 'cp';
 
