@@ -4,7 +4,8 @@
  * `cat` or `stat` on the mount must not be the one serving it: a bench in-process would
  * measure (and could deadlock) itself. `startDaemon` runs `deriva daemon` in a temp home with a
  * mount, waits for its ready line, and `stop` undoes everything: SIGTERM (SIGKILL if it hangs),
- * `fusermount -uz` if a mount is left, temp dir removed. Also: random input files, and `cat`.
+ * `fusermount -uz` if a mount is left, temp dir removed; `cpuMs` reads the CPU time it has used
+ * (Linux /proc). Also: random input files, and `cat`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomFill } from 'node:crypto';
@@ -31,6 +32,8 @@ export interface BenchDaemon {
   readonly dir: string;
   readonly mnt: string;
   readonly client: DerivaClient;
+  /** CPU time (user + system, ms, all threads) the daemon process has used so far. */
+  cpuMs(): Promise<number>;
   /** Mount path of an address (`<mnt>/<hex2>/<hex>`). */
   pathOf(addr: string): string;
   /** Stores a file as a leaf through gRPC; its address. */
@@ -58,6 +61,7 @@ export async function startDaemon(args: readonly string[] = []): Promise<BenchDa
     dir,
     mnt,
     client,
+    cpuMs: () => processCpuMs(child.pid!),
     pathOf: (addr) => join(mnt, addr.slice(0, 2), addr),
     putFile: async (path) => (await client.putLeaf(createReadStream(path, { highWaterMark: 1 << 20 }))).addr,
     stop,
@@ -109,6 +113,17 @@ async function cleanUp(child: ChildProcess, client: DerivaClient, mnt: string, d
 async function isMounted(dir: string): Promise<boolean> {
   const table = await readFile('/proc/self/mounts', 'utf8');
   return table.split('\n').some((line) => line.split(' ')[1] === dir);
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux Node runs on). */
+const USER_HZ = 100;
+
+/** CPU time (ms) process `pid` has used: utime + stime from /proc/PID/stat. */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
 /** Writes `size` random bytes to `path` (async, 16 MiB at a time). */

@@ -2,13 +2,16 @@
  * A bench child process: the fastest filesystem fuse-native can serve, one 256 MiB file whose
  * reads copy from a constant in-memory buffer. Reading it with `cat` measures what FUSE through
  * fuse-native costs by itself (kernel round trips of 128 KiB, every op on the JS thread), the
- * ceiling for any daemon built on it. Usage: node fuse-ceiling-fs.js MOUNTDIR; prints "ready",
+ * ceiling for any daemon built on it. Mounted with the daemon's options (mount.ts), so both pay
+ * for the same per-op machinery, except auto_cache: the kernel drops this file's pages at every
+ * open, so each `cat` is a first read. Usage: node fuse-ceiling-fs.js MOUNTDIR; prints "ready",
  * unmounts and exits on SIGTERM.
  */
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createSession, loadFuse } from '../fuse/fuse-binding.js';
+import { FUSE_OPTIONS } from '../fuse/mount.js';
 import type { FuseHandler } from '../fuse/op-guard.js';
 
 export const CEILING_FILE_SIZE = 256 * 1024 * 1024;
@@ -40,7 +43,7 @@ const ops: Record<string, FuseHandler> = {
 const mnt = process.argv[2];
 if (!mnt) throw new Error('usage: fuse-ceiling-fs MOUNTDIR');
 await mkdir(mnt, { recursive: true });
-const session = createSession(await loadFuse(), mnt, ops, {});
+const session = createSession(await loadFuse(), mnt, ops, { ...FUSE_OPTIONS, fsname: 'deriva-bench-ceiling', autoCache: false });
 await new Promise<void>((resolve, reject) => session.mount((err) => (err ? reject(err) : resolve())));
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
