@@ -1,7 +1,7 @@
 /**
  * The executor: materializes a recipe's DAG. Inputs resolve in parallel (leaves at once,
  * recipes recursively), are handed to the function in recipe order whatever order they finish
- * in, and the function runs in the worker pool. One address computes once however many callers
+ * in, and the function runs where the {@link Materializer} runs it (the worker pool). One address computes once however many callers
  * ask at the same time (single-flight), and a finished result is remembered in the action cache.
  * Ref inputs are read at their current binding. A result computed while an invalidation ran
  * is returned to its callers but not remembered: its inputs may be the ones just replaced.
@@ -12,7 +12,7 @@ import { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { CorruptChunkError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
-import { plainParams, type Recipe } from '../core/recipe.js';
+import type { Recipe } from '../core/recipe.js';
 import { SingleFlight } from '../core/single-flight.js';
 import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
@@ -23,11 +23,10 @@ import { boundInputs } from './inputs.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
 import type { InvalidationGate } from './invalidation-gate.js';
 import type { Leases } from './leases.js';
-import type { ComputePool } from './pool.js';
 import type { FunctionRegistry } from './registry.js';
 import type { ValueLookup } from './value-lookup.js';
-import { functionFailed, type Materialized } from './outcome.js';
-import type { ComputeResult } from './task.js';
+import type { Computed, Materializer } from './materializer.js';
+import type { Materialized } from './outcome.js';
 
 export interface ExecutorPolicy {
   /** See exec-mode.ts (default `parallel`). */
@@ -52,7 +51,8 @@ export interface StreamingMaterializer {
 
 export interface ExecutorParts {
   readonly store: Store;
-  readonly pool: ComputePool;
+  /** Where the functions of whole recipes run (the local pool first). */
+  readonly materializer: Materializer;
   readonly registry: FunctionRegistry;
   readonly lookup: ValueLookup;
   readonly streaming: StreamingMaterializer;
@@ -115,10 +115,9 @@ export class Executor {
     if (fn.kind === 'streaming') return this.parts.streaming.drain(addr, recipe, fn);
     // The worker records the output and its action, unless the ticket's mark moved: then the
     // value stays for this caller, named by no action (see invalidation-gate.ts).
-    const result = await this.run(addr, recipe, true);
-    const content = CAddr.fromHex(result.content);
-    this.parts.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds: result.seconds, bytes: result.size });
-    return { content, size: result.size };
+    const { content, size, seconds } = await this.run(addr, recipe, true);
+    this.parts.observer.onMaterialized({ addr: addr.hex, fn: formatFunctionId(recipe.fn), kind: 'whole', seconds, bytes: size });
+    return { content, size };
   }
 
   /**
@@ -126,7 +125,7 @@ export class Executor {
    * `record`, the worker records the output as `addr`'s action (if the ticket's mark still
    * holds: see invalidation-gate.ts); without, only as a value.
    */
-  private async run(addr: CAddr, recipe: Recipe, record = false): Promise<ComputeResult & { seconds: number }> {
+  private async run(addr: CAddr, recipe: Recipe, record = false): Promise<Computed> {
     const { leases, gate } = this.parts;
     for (let attempt = 0; ; attempt++) {
       const { mark } = gate.ticket(); // again after a repair, which moves it
@@ -138,7 +137,7 @@ export class Executor {
           const inputs = await this.resolveInputs(addr, bound);
           for (const input of bound) if (!this.store.isLeaf(input)) this.parts.onRead(input, 1);
           this.computations++;
-          return this.runFunction(addr, recipe, inputs, { mark, record });
+          return this.parts.materializer.compute({ addr, recipe, inputs, mark, record });
         });
       } catch (err) {
         if (!(err instanceof CorruptChunkError)) throw err;
@@ -152,32 +151,6 @@ export class Executor {
   }
 
   /**
-   * The function of `recipe` run once over its materialized `inputs`, in the pool: where a
-   * recipe is computed. The output is stored as a value and, with `record`, as `addr`'s action
-   * unless `mark` moved. Throws a {@link CorruptChunkError} for a corrupt input chunk, else
-   * the function's failure as a typed error. Timed: the run itself, not its inputs'
-   * materialization.
-   */
-  private async runFunction(
-    addr: CAddr, recipe: Recipe, inputs: readonly Materialized[], { mark, record }: { mark: number; record: boolean },
-  ): Promise<ComputeResult & { seconds: number }> {
-    const task = {
-      storeDir: this.store.dir,
-      verifyReads: this.store.verifyReads,
-      recipe: record ? addr.hex : undefined,
-      mark,
-      fn: recipe.fn,
-      params: plainParams(recipe),
-      inputs: inputs.map((m) => m.content.hex),
-    };
-    const started = performance.now();
-    const result = await this.parts.pool.run(task).catch((err: unknown) => {
-      throw err instanceof CorruptChunkError ? err : functionFailed(addr, recipe, err);
-    });
-    return { ...result, seconds: (performance.now() - started) / 1000 };
-  }
-
-  /**
    * Runs the function of recipe `addr` once more over its (already materialized) inputs and
    * stores that output too: verification mode compares it with the first. A whole run leaves
    * the action cache alone; a streaming run records its output as every stream run does.
@@ -185,8 +158,8 @@ export class Executor {
   async recompute(addr: CAddr, recipe: Recipe): Promise<Materialized> {
     const fn = this.parts.registry.get(recipe.fn);
     if (fn.kind === 'streaming') return this.parts.streaming.rerun(addr, recipe, fn);
-    const result = await this.run(addr, recipe);
-    return { content: CAddr.fromHex(result.content), size: result.size };
+    const { content, size } = await this.run(addr, recipe);
+    return { content, size };
   }
 
   /** Materializes `inputs` of recipe `parent` by the mode, giving them back in recipe order. */

@@ -8,6 +8,7 @@ import type { CAddr } from '../core/caddr.js';
 import type { ExecMode } from '../compute/exec-mode.js';
 import { Executor } from '../compute/executor.js';
 import { FailureLog } from '../compute/failure-log.js';
+import { PoolMaterializer } from '../compute/materializer.js';
 import { enforceFloatPolicy, type FloatPolicy } from '../compute/float-policy.js';
 import { Integrity, type IntegrityLogger } from '../compute/integrity.js';
 import { InvalidationGate } from '../compute/invalidation-gate.js';
@@ -62,7 +63,8 @@ export function buildCompute(o: ComputeOptions): Compute {
     onRecorded: () => void cache.enforce().catch(() => {}), // an output is recorded: the cache grew
   });
   const policy = { mode: o.execMode, beforeInput: o.beforeInput };
-  const executor = new Executor({ store, pool, registry, lookup, streaming: streams, observer, leases, integrity, gate, failures, onRead, policy });
+  const materializer = new PoolMaterializer(store, pool);
+  const executor = new Executor({ store, materializer, registry, lookup, streaming: streams, observer, leases, integrity, gate, failures, onRead, policy });
   const ranges = new RangeReader({
     store, registry, pool, lookup, materializer: executor, streams, observer, leases, integrity, gate, failures, onRead,
     onStored: () => cache.enforce(),
