@@ -107,10 +107,8 @@ export class Store {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const path = join(dir, 'deriva.mdb');
-      // Owner-only: the store holds every stored byte. lmdb-js creates the data and lock files
-      // 0664 unless given permissionsMode, an option its typings leave out.
-      const envOptions: RootDatabaseOptionsWithPath & { permissionsMode: number } = { path, maxDbs: 32, compression: false, permissionsMode: 0o600 };
-      const env = open(envOptions);
+      // Owner-only (it holds every stored byte): permissionsMode, missing from lmdb-js's typings.
+      const env = open({ path, maxDbs: 32, compression: false, permissionsMode: 0o600 } as RootDatabaseOptionsWithPath);
       return new Store(dir, env, realpathSync(path), options);
     } catch (err) {
       throw new StoreError(`cannot open store at ${dir}: ${(err as Error).message}`, { cause: err });
