@@ -97,6 +97,16 @@ t.test('a streaming run nobody reads any more is abandoned, and a later read sta
   t.equal(computations(engine), 2, 'the second read ran it again');
 });
 
+t.test('a reader waiting on a run the engine closes under it gets ABORTED, not an internal error', async (t) => {
+  const engine = await createEngine(t, { chunkSize: CS });
+  const data = pseudoRandom(64 * MiB, 12); // incompressible: the run needs all of it to reach the end
+  const gz = await engine.putRecipe(fn('gzip@1'), [await engine.put(data)], none);
+  const waiting = engine.read(gz, 60 * MiB, 10); // far ahead: it waits for the run to get there
+  const closed = engine.close();
+  await t.rejects(waiting, { name: 'AbortedError', code: 'ABORTED', message: /stopped: the engine is closing/ });
+  await closed;
+});
+
 t.test('a streaming function that fails: readers get the error, stat says why, the engine serves on', async (t) => {
   const engine = await createEngine(t, { chunkSize: CS });
   const bad = await engine.putRecipe(fn('gunzip@1'), [await engine.put(Buffer.from('not gzip at all'))], none);
