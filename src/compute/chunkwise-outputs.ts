@@ -65,8 +65,10 @@ export class ChunkwiseOutputs {
   private readonly computing = new Set<string>();
   /** Chunks computed but not yet committed, per recipe. */
   private readonly storing = new Map<string, number>();
-  /** The writes storing computed chunks. */
+  /** The writes storing computed chunks (each promoting the output if it completes it). */
   private readonly stores = new TaskSet();
+  /** The same writes, per recipe, for a read that completes an output to wait for. */
+  private readonly storesOf = new Map<string, Set<Promise<void>>>();
   private readonly promotions = new SingleFlight<void>();
   /** Buffers of computed chunks now stored, for the pool to map the next chunks into. */
   private readonly spareChunks: ArrayBuffer[] = [];
@@ -90,9 +92,15 @@ export class ChunkwiseOutputs {
     for (let i = Math.floor(start / cs); i * cs < end; i++) {
       const from = Math.max(start, i * cs);
       const to = Math.min(end, (i + 1) * cs);
-      reads.push(this.chunk(addr, recipe, i).then((chunk) => this.copy(addr, size, chunk, target, from - start, from - i * cs, to - i * cs)));
+      reads.push(this.chunk(addr, recipe, i).then((chunk) => this.copy(chunk, target, from - start, from - i * cs, to - i * cs)));
     }
     await Promise.all(reads);
+    // The read that finds the output complete waits for it to be recorded as one value, so
+    // whoever asks right after sees it materialized: its last chunks may have been stored by
+    // other reads or read-ahead, whose stores (and the promotion) nobody else waits for.
+    // Other reads do not wait for storage.
+    const storing = this.storesOf.get(addr.hex);
+    if (storing && this.completes(addr, size)) await Promise.allSettled([...storing]);
   }
 
   /** Chunks of `addr`'s output stored or being stored. */
@@ -117,15 +125,12 @@ export class ChunkwiseOutputs {
   }
 
   /** Copies bytes [from, to) of `chunk` to `target` at `at`. */
-  private async copy(addr: CAddr, size: number, chunk: ChunkSource, target: Uint8Array, at: number, from: number, to: number): Promise<void> {
+  private async copy(chunk: ChunkSource, target: Uint8Array, at: number, from: number, to: number): Promise<void> {
     if (chunk.bytes) target.set(chunk.bytes.subarray(from, to), at);
     else {
       await this.parts.store.loadChunks([chunk.addr]); // checked on the libuv pool, not on this thread
       this.parts.store.copyFromChunk(chunk.addr, target, at, from, to);
     }
-    // The read that completes the output waits for it to be recorded as one value, so
-    // whoever asks right after sees it materialized; other reads do not wait for storage.
-    if (chunk.stored && this.completes(addr, size)) await chunk.stored;
   }
 
   /** Starts computing the chunks from `from` on that are neither stored nor on their way. */
@@ -207,7 +212,20 @@ export class ChunkwiseOutputs {
       .writing(() => this.storeChunk(addr, recipe, index, bytes, total, cost, ticket.mark))
       .finally(release)
       .then(() => this.parts.onStored());
+    this.trackStore(addr, stored);
     return { bytes, stored: this.stores.add(stored) };
+  }
+
+  /** Keeps `stored` in {@link storesOf} until it settles. */
+  private trackStore(addr: CAddr, stored: Promise<void>): void {
+    let pending = this.storesOf.get(addr.hex);
+    if (!pending) this.storesOf.set(addr.hex, (pending = new Set()));
+    pending.add(stored);
+    const done = () => {
+      pending.delete(stored);
+      if (pending.size === 0 && this.storesOf.get(addr.hex) === pending) this.storesOf.delete(addr.hex);
+    };
+    stored.then(done, done);
   }
 
   /**
