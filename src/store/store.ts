@@ -120,11 +120,16 @@ export class Store {
   /**
    * Takes a writer's reference of `kind` on a chunk, storing its bytes unless it exists; the
    * reference passes to the value's manifest ({@link putValue} with 'held') or is given back
-   * ({@link releaseChunks}). Resolves once committed (not yet flushed).
+   * ({@link releaseChunks}). Resolves once committed; durability comes from the durable write
+   * that records the value. `onCopied` is called inside the transaction once LMDB has copied
+   * `bytes`: the caller may reuse them from then on, before the commit.
    */
-  refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind): Promise<void> {
+  refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind, onCopied?: () => void): Promise<void> {
     this.chunks.throughMap(bytes.length);
-    return this.write((del) => adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes)).then(() => undefined);
+    return this.write((del) => {
+      adjustRefs(this.t, addr, kind === 'leaf' ? 1 : 0, kind === 'cache' ? 1 : 0, del, bytes);
+      onCopied?.();
+    }).then(() => undefined);
   }
 
   /** Gives back a writer's references (a write abandoned half-way); durable on resolve. */

@@ -12,11 +12,18 @@
  * pool while this thread hashes the value, both single-threaded (with rayon, the value's hash
  * and the pool's would compete for the same cores, and its workers spin while they wait).
  * Chunks are written in groups, each group in one transaction once its chunks are hashed: every
- * commit is flushed to disk, and a commit per chunk or two made a 512 MiB put wait on 160-250
- * fdatasyncs (~145 now). A window of groups is in flight: the writer waits for the oldest only
- * when the window is full, so reading, hashing and committing overlap. A chunk's buffer is
- * reused once its write has committed (LMDB has copied it by then): fresh 1 MiB buffers for
- * every chunk cost more in page faults and garbage collection than hashing.
+ * commit is flushed to disk (lmdb-js's one writer thread fdatasyncs inside each commit, before
+ * the next, even with overlappingSync), and a commit per chunk or two made a 512 MiB put wait
+ * on 160-250 fdatasyncs. Two windows keep the writer thread busy without holding much memory:
+ * a chunk's buffer is reused as soon as LMDB has copied it, inside the transaction, before the
+ * commit and its flush, so hashing runs ahead of the flushes; and commits are waited for only
+ * when many copied groups are not yet committed. Groups queued while the writer thread flushes
+ * can go into its next transaction together (a 512 MiB put: ~137 fdatasyncs, 150 before). Fresh
+ * 1 MiB buffers for every chunk cost more in page faults and garbage collection than hashing.
+ * Nothing is acknowledged here: the value becomes visible, and durable, only with the durable
+ * write of its manifest, which follows every chunk commit. A crash before it leaves chunks that
+ * only the dead writer's references hold: invisible, and dropped by the recount of the next
+ * garbage collection during which nothing is written (gc.ts, recount.ts).
  */
 import { CAddr } from '../core/caddr.js';
 import { Hasher, hash, hashAsync } from '../native/index.js';
@@ -25,23 +32,34 @@ import type { Manifest } from './manifest.js';
 import type { Store } from './store.js';
 
 /**
- * Bytes of chunks written in one transaction. With the window below, the writer holds some
- * 12-16 MiB of chunks (a 2 GiB put peaks at ~136 MB RSS; 8 MiB groups halve the flushes again,
- * to ~80 for 512 MiB, but peak at ~190 MB).
+ * Bytes of chunks written in one transaction. With the windows below, the writer holds some
+ * 12-16 MiB of chunk buffers, and LMDB up to 32 MiB of copied pages (a 2 GiB put peaks at
+ * ~200 MB RSS). 8 or 16 MiB groups cut the flushes of a 512 MiB put to ~80 or ~50, but timed
+ * side by side on a loaded machine they were no faster.
  */
 const GROUP_BYTES = 4 * 1024 * 1024;
 
 /**
- * Bytes of groups hashed or written but not yet committed before `write` waits (bounds memory,
- * with the group filling): two groups, one being committed while the next is hashed.
+ * Bytes of groups whose chunks LMDB has not yet copied before `write` waits (bounds the chunk
+ * buffers, with the group filling): two groups, one being copied while the next is hashed.
  */
-const MAX_PENDING_BYTES = 2 * GROUP_BYTES;
+const MAX_UNCOPIED_BYTES = 2 * GROUP_BYTES;
+
+/**
+ * Bytes copied into LMDB but not yet committed before `write` waits (bounds LMDB's dirty pages
+ * while the writer thread flushes).
+ */
+const MAX_UNCOMMITTED_BYTES = 8 * GROUP_BYTES;
 
 /** Chunks shorter than this are hashed here: the thread pool's round trip costs more. */
 const POOL_HASH_MIN = 64 * 1024;
 
-/** A group of chunks on its way: hashed, then written; `done` never rejects (see `failed`). */
+/**
+ * A group of chunks on its way: hashed, copied into a transaction, committed. Neither promise
+ * rejects (see `failed`); `copied` resolves at the latest with `done`.
+ */
 interface PendingGroup {
+  readonly copied: Promise<void>;
   readonly done: Promise<void>;
   readonly bytes: number;
 }
@@ -64,7 +82,9 @@ export class ValueWriter {
   private readonly chunks: Buffer[] = [];
   /** Chunks whose reference is committed, to give back on abort. */
   private readonly held: Buffer[] = [];
-  /** Groups not yet committed, oldest first. */
+  /** Groups not yet known copied, oldest first. */
+  private readonly uncopied: PendingGroup[] = [];
+  /** Groups not yet known committed, oldest first. */
   private readonly inFlight: PendingGroup[] = [];
   private group: GroupedChunk[] = [];
   private groupBytes = 0;
@@ -73,7 +93,8 @@ export class ValueWriter {
   private buffer: Buffer;
   private filled = 0;
   private size = 0;
-  private pendingBytes = 0;
+  private uncopiedBytes = 0;
+  private uncommittedBytes = 0;
   private failed: unknown;
 
   constructor(
@@ -94,10 +115,15 @@ export class ValueWriter {
       if (this.filled === this.buffer.length) this.flushChunk();
     }
     this.size += bytes.length;
-    while (this.pendingBytes > MAX_PENDING_BYTES) {
+    while (this.uncopiedBytes > MAX_UNCOPIED_BYTES) {
+      const oldest = this.uncopied.shift()!;
+      await oldest.copied;
+      this.uncopiedBytes -= oldest.bytes;
+    }
+    while (this.uncommittedBytes > MAX_UNCOMMITTED_BYTES) {
       const oldest = this.inFlight.shift()!;
       await oldest.done;
-      this.pendingBytes -= oldest.bytes;
+      this.uncommittedBytes -= oldest.bytes;
     }
   }
 
@@ -132,25 +158,34 @@ export class ValueWriter {
   private writeGroup(): void {
     const group = this.group;
     this.group = [];
+    let toCopy = group.length;
+    let allCopied!: () => void;
+    const copied = new Promise<void>((resolve) => (allCopied = resolve));
+    const onCopied = (chunk: GroupedChunk) => () => {
+      this.spare.push(chunk.buffer);
+      if (--toCopy === 0) allCopied();
+    };
     const done = Promise.all(group.map((c) => c.addr))
       .then(async (addrs) => {
-        const writes = await Promise.allSettled(group.map((c, i) => this.writeChunk(c, addrs[i]!)));
+        const writes = await Promise.allSettled(group.map((c, i) => this.writeChunk(c, addrs[i]!, onCopied(c))));
         for (const w of writes) if (w.status === 'rejected') this.failed ??= w.reason;
       })
       .catch((err: unknown) => {
         this.failed ??= err;
-      });
-    this.inFlight.push({ done, bytes: this.groupBytes });
-    this.pendingBytes += this.groupBytes;
+      })
+      .finally(allCopied);
+    const pending = { copied, done, bytes: this.groupBytes };
+    this.uncopied.push(pending);
+    this.inFlight.push(pending);
+    this.uncopiedBytes += this.groupBytes;
+    this.uncommittedBytes += this.groupBytes;
     this.groupBytes = 0;
   }
 
-  private async writeChunk(chunk: GroupedChunk, addr: Buffer): Promise<void> {
+  private async writeChunk(chunk: GroupedChunk, addr: Buffer, onCopied: () => void): Promise<void> {
     this.chunks[chunk.index] = addr;
-    // lmdb-js reads the bytes when the transaction runs: the buffer is spare once it committed.
-    await this.store.refChunk(addr, chunk.bytes, this.kind);
+    await this.store.refChunk(addr, chunk.bytes, this.kind, onCopied);
     this.held.push(addr);
-    this.spare.push(chunk.buffer);
   }
 }
 
