@@ -13,6 +13,7 @@ import type { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { NonDeterministicError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
+import { SingleFlight } from '../core/single-flight.js';
 import type { Executor } from '../compute/executor.js';
 import type { FailureLog } from '../compute/failure-log.js';
 import { boundInputs } from '../compute/inputs.js';
@@ -21,7 +22,7 @@ import type { Store } from '../store/store.js';
 
 export class Verifier {
   private readonly verified = new Set<string>();
-  private readonly flights = new Map<string, Promise<void>>();
+  private readonly flights = new SingleFlight<void>();
 
   constructor(
     private readonly store: Store,
@@ -33,14 +34,7 @@ export class Verifier {
   /** Verifies every recipe `addr` depends on (itself included); a leaf needs nothing. */
   verify(addr: CAddr): Promise<void> {
     if (this.verified.has(addr.hex) || this.store.isLeaf(addr)) return Promise.resolve();
-    let flight = this.flights.get(addr.hex);
-    if (!flight) {
-      flight = this.verifyRecipe(addr)
-        .then(() => void this.verified.add(addr.hex))
-        .finally(() => this.flights.delete(addr.hex));
-      this.flights.set(addr.hex, flight);
-    }
-    return flight;
+    return this.flights.run(addr.hex, () => this.verifyRecipe(addr).then(() => void this.verified.add(addr.hex)));
   }
 
   /** Lets these addresses be verified again (their cached outputs were invalidated). */
