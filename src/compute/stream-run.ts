@@ -202,8 +202,11 @@ export class StreamRun {
   /** Waits until the bytes before `end` exist (or the output is complete and recorded). */
   private reach(end: number): Promise<void> {
     if (this.error) return Promise.reject(this.error);
-    if (this.ready(end)) return Promise.resolve();
+    // Every read moves the window, not only one that waits: a read served from bytes already
+    // there (a kernel readahead request arriving after the run got that far) is still the
+    // furthest byte asked for, and the run is to keep a window ahead of it.
     this.want(end);
+    if (this.ready(end)) return Promise.resolve();
     return new Promise<void>((wake, fail) => this.waiters.add({ until: end, wake, fail }));
   }
 

@@ -117,6 +117,7 @@ t.test('a reader that stops pauses the computation; readers through the mount an
     'rest = f.read()',
     'sys.stdout.buffer.write(first + rest)',
   ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.teardown(() => void reader.kill('SIGKILL')); // a failed check must not leave it waiting for us
   const chunks: Buffer[] = [];
   reader.stdout.on('data', (b: Buffer) => chunks.push(b));
   await waitFor(() => Buffer.concat(chunks).includes('\n'), { what: 'the reader to report its first MiB', timeoutMs: 60_000 });
