@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := librust-blake3-dev librust-rayon-dev librust-libm-dev b3sum libfuse2 fuse \
-                protobuf-compiler pkg-config python3 attr rustc libstd-rust-dev-wasm32 python3-mpmath
+                protobuf-compiler pkg-config python3 attr rustc libstd-rust-dev-wasm32 python3-mpmath openssl
 NATIVE_SRC := $(wildcard native/src/*.rs) native/Cargo.toml native/.cargo/config.toml native/package.json
 NATIVE_LIB := native/deriva.linux-x64-gnu.node
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
