@@ -4,9 +4,8 @@
  * is how compute's one lookup (compute/value-lookup.ts) asks it: the mount answers lookups and
  * starts reads without waiting a turn of the event loop.
  */
-import { recipeAddressOfDcf } from '../core/address.js';
 import type { CAddr } from '../core/caddr.js';
-import { AbortedError, CorruptChunkError, CorruptRecipeError, NotFoundError } from '../core/errors.js';
+import { AbortedError, CorruptChunkError, NotFoundError } from '../core/errors.js';
 import type { Materialized } from '../compute/outcome.js';
 import type { ImmediateValues } from '../compute/value-lookup.js';
 import { hashAsync } from '../native/index.js';
@@ -67,13 +66,7 @@ export class LocalSource implements ValueSource, ImmediateValues {
   /** Checked whatever the store's `verifyReads`: the contract holds for every source. */
   async recipe(addr: CAddr, options?: SourceOptions): Promise<Uint8Array | undefined> {
     checkSignal(options);
-    const dcf = this.store.rawRecipe(addr.bytes);
-    if (dcf === undefined) return undefined;
-    if (!recipeAddressOfDcf(dcf).equals(addr)) {
-      this.store.onCorruptRecipe?.(addr); // quarantined, as a read through the store does
-      throw new CorruptRecipeError(addr.hex);
-    }
-    return dcf;
+    return this.store.getRecipe(addr, true);
   }
 }
 

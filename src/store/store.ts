@@ -115,14 +115,11 @@ export class Store {
     }
   }
 
-  // --- chunks and values -------------------------------------------------------------------
 
   /**
-   * Takes a writer's reference of `kind` on a chunk, storing its bytes unless it exists; the
-   * reference passes to the value's manifest ({@link putValue} with 'held') or is given back
-   * ({@link releaseChunks}). Resolves once committed; durability comes from the durable write
-   * that records the value. `onCopied` is called inside the transaction once LMDB has copied
-   * `bytes`: the caller may reuse them from then on, before the commit.
+   * Takes a writer's reference of `kind` on a chunk, storing its bytes unless it exists, for the
+   * value's manifest ({@link putValue} 'held') or to give back ({@link releaseChunks}); resolves on
+   * commit. `onCopied` runs in the transaction once LMDB copied `bytes` (reusable from then on).
    */
   refChunk(addr: Buffer, bytes: Uint8Array, kind: RefKind, onCopied?: () => void): Promise<void> {
     this.chunks.throughMap(bytes.length);
@@ -239,11 +236,11 @@ export class Store {
   }
 
   /**
-   * The recipe's DCF bytes, or undefined; a CorruptRecipeError if they are corrupt
-   * (reported to {@link onCorruptRecipe} first).
+   * The recipe's DCF bytes, or undefined; a CorruptRecipeError (reported to
+   * {@link onCorruptRecipe} first) if `verify` (default: `verifyReads`) finds them corrupt.
    */
-  getRecipe(addr: CAddr): Buffer | undefined {
-    return readRecipe(this.t, addr, this.verifyReads, this.onCorruptRecipe);
+  getRecipe(addr: CAddr, verify = this.verifyReads): Buffer | undefined {
+    return readRecipe(this.t, addr, verify, this.onCorruptRecipe);
   }
 
   /** One level of the reverse DAG: recipes naming `addr` or a ref bound to it (recipes.ts). */
@@ -251,7 +248,6 @@ export class Store {
     return dependentsOf(this.t, this.refs, addr);
   }
 
-  // --- refs --------------------------------------------------------------------------------
 
   /**
    * Binds ref `name` to `addr` and, in the same transaction, forgets the outputs `cascade`
@@ -272,7 +268,6 @@ export class Store {
     });
   }
 
-  // --- action cache ------------------------------------------------------------------------
 
   /** The output recorded for recipe `addr`, or undefined. */
   getAction(addr: CAddr): ActionEntry | undefined {
@@ -327,7 +322,6 @@ export class Store {
     return { evicted, bytes: del.bytes };
   }
 
-  // --- garbage collection ------------------------------------------------------------------
 
   /** The mark phase of a collection from `roots`, on the latest snapshot. */
   gcMark(roots: Iterable<Buffer>): Marked {
