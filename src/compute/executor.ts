@@ -14,18 +14,13 @@ import { CorruptChunkError, NotFoundError } from '../core/errors.js';
 import { formatFunctionId } from '../core/function-id.js';
 import type { Recipe } from '../core/recipe.js';
 import { SingleFlight } from '../core/single-flight.js';
-import type { EngineObserver } from '../metrics/observer.js';
 import type { Store } from '../store/store.js';
 import type { ExecMode } from './exec-mode.js';
-import type { FailureLog } from './failure-log.js';
 import type { StreamingFunction } from './function.js';
 import { boundInputs } from './inputs.js';
-import { MAX_REPAIRS, type Integrity } from './integrity.js';
-import type { InvalidationGate } from './invalidation-gate.js';
-import type { Leases } from './leases.js';
-import type { FunctionRegistry } from './registry.js';
-import type { ValueLookup } from './value-lookup.js';
+import { MAX_REPAIRS } from './integrity.js';
 import type { Computed, Materializer } from './materializer.js';
+import type { ComputeParts } from './compute-parts.js';
 import type { Materialized } from './outcome.js';
 
 export interface ExecutorPolicy {
@@ -49,20 +44,11 @@ export interface StreamingMaterializer {
   rerun(addr: CAddr, recipe: Recipe, fn: StreamingFunction): Promise<Materialized>;
 }
 
-export interface ExecutorParts {
-  readonly store: Store;
+/** `onRead` is told of each recipe output read whole (the inputs of a computation). */
+export interface ExecutorParts extends ComputeParts {
   /** Where the functions of whole recipes run (the local pool first). */
   readonly materializer: Materializer;
-  readonly registry: FunctionRegistry;
-  readonly lookup: ValueLookup;
   readonly streaming: StreamingMaterializer;
-  readonly observer: EngineObserver;
-  readonly leases: Leases;
-  readonly integrity: Integrity;
-  readonly gate: InvalidationGate;
-  readonly failures: FailureLog;
-  /** Called for each recipe output read whole (the inputs of a computation), for statistics. */
-  readonly onRead: (addr: CAddr, fraction: number) => void;
   readonly policy?: ExecutorPolicy;
 }
 

@@ -21,20 +21,14 @@ import type { CAddr } from '../core/caddr.js';
 import { decodeRecipe } from '../core/dcf.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Recipe } from '../core/recipe.js';
-import type { EngineObserver } from '../metrics/observer.js';
-import type { Store } from '../store/store.js';
+import type { ComputeParts } from './compute-parts.js';
 import { readIntoLoaded } from '../store/value-reader.js';
 import { ChunkwiseOutputs } from './chunkwise-outputs.js';
-import type { FailureLog } from './failure-log.js';
 import type { ComputeFunction } from './function.js';
 import { MAX_REPAIRS, type Integrity } from './integrity.js';
-import type { InvalidationGate } from './invalidation-gate.js';
 import { kindReader, type KindContext, type KindReader, type StreamReads, type WholeMaterializer } from './kind-readers.js';
-import type { Leases } from './leases.js';
 import type { ComputePool } from './pool.js';
-import type { FunctionRegistry } from './registry.js';
 import { StructuralReader } from './structural-reader.js';
-import type { ValueLookup } from './value-lookup.js';
 
 interface Decoded {
   readonly recipe: Recipe;
@@ -42,21 +36,11 @@ interface Decoded {
   readonly reader: KindReader;
 }
 
-export interface RangeReaderParts {
-  readonly store: Store;
-  readonly registry: FunctionRegistry;
+export interface RangeReaderParts extends ComputeParts {
   readonly pool: ComputePool;
-  readonly lookup: ValueLookup;
   /** Materializes whole (and drained streaming) outputs: the executor. */
   readonly materializer: WholeMaterializer;
   readonly streams: StreamReads;
-  readonly observer: EngineObserver;
-  readonly leases: Leases;
-  readonly integrity: Integrity;
-  readonly gate: InvalidationGate;
-  readonly failures: FailureLog;
-  /** Called for each read of a recipe's output with the fraction of the output it covered. */
-  readonly onRead: (addr: CAddr, fraction: number) => void;
   /** Called once a computed chunk is stored (the cache grew after its read returned). */
   readonly onStored: () => Promise<void>;
 }
