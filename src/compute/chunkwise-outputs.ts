@@ -65,10 +65,8 @@ export class ChunkwiseOutputs {
   private readonly computing = new Set<string>();
   /** Chunks computed but not yet committed, per recipe. */
   private readonly storing = new Map<string, number>();
-  /** The writes storing computed chunks (each promoting the output if it completes it). */
+  /** The writes storing computed chunks (each promoting the output if it completes it), by recipe. */
   private readonly stores = new TaskSet();
-  /** The same writes, per recipe, for a read that completes an output to wait for. */
-  private readonly storesOf = new Map<string, Set<Promise<void>>>();
   private readonly promotions = new SingleFlight<void>();
   /** Buffers of computed chunks now stored, for the pool to map the next chunks into. */
   private readonly spareChunks: ArrayBuffer[] = [];
@@ -99,8 +97,7 @@ export class ChunkwiseOutputs {
     // whoever asks right after sees it materialized: its last chunks may have been stored by
     // other reads or read-ahead, whose stores (and the promotion) nobody else waits for.
     // Other reads do not wait for storage.
-    const storing = this.storesOf.get(addr.hex);
-    if (storing && this.completes(addr, size)) await Promise.allSettled([...storing]);
+    if (this.stores.has(addr.hex) && this.completes(addr, size)) await this.stores.settled(addr.hex);
   }
 
   /** Chunks of `addr`'s output stored or being stored. */
@@ -212,20 +209,7 @@ export class ChunkwiseOutputs {
       .writing(() => this.storeChunk(addr, recipe, index, bytes, total, cost, ticket.mark))
       .finally(release)
       .then(() => this.parts.onStored());
-    this.trackStore(addr, stored);
-    return { bytes, stored: this.stores.add(stored) };
-  }
-
-  /** Keeps `stored` in {@link storesOf} until it settles. */
-  private trackStore(addr: CAddr, stored: Promise<void>): void {
-    let pending = this.storesOf.get(addr.hex);
-    if (!pending) this.storesOf.set(addr.hex, (pending = new Set()));
-    pending.add(stored);
-    const done = () => {
-      pending.delete(stored);
-      if (pending.size === 0 && this.storesOf.get(addr.hex) === pending) this.storesOf.delete(addr.hex);
-    };
-    stored.then(done, done);
+    return { bytes, stored: this.stores.add(stored, addr.hex) };
   }
 
   /**

@@ -59,3 +59,22 @@ t.test('TaskSet.settled waits for tasks added while it waits, and never rethrows
   t.same(order, ['first', 'second', 'settled']);
   t.equal(tasks.size, 0);
 });
+
+t.test('TaskSet.settled(key) waits only for the tasks added under that key', async (t) => {
+  const tasks = new TaskSet();
+  let releaseA!: () => void;
+  let releaseB!: () => void;
+  tasks.add(new Promise<void>((r) => (releaseA = r)), 'a');
+  tasks.add(new Promise<void>((r) => (releaseB = r)), 'b');
+  t.ok(tasks.has('a') && tasks.has('b'));
+  t.notOk(tasks.has('c'), 'no task under c');
+  await tasks.settled('c');
+  const a = tasks.settled('a');
+  releaseA();
+  await a; // settles although b is still pending
+  t.notOk(tasks.has('a'), 'a is done');
+  t.ok(tasks.has('b'), 'b still pending');
+  releaseB();
+  await tasks.settled();
+  t.equal(tasks.size, 0);
+});
